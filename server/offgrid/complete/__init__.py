@@ -1,0 +1,1 @@
+"""Inline completion: cut the document into prompt windows, ask the engine, and clean what comes back."""

@@ -1,0 +1,79 @@
+"""From a cursor to a suggestion: windows, prompt, generation with stop rules, and a first clean-up."""
+
+import threading
+from dataclasses import dataclass
+
+from offgrid.complete.prompt import PromptBudget, build_prompt
+from offgrid.complete.request import CompletionRequest, Suggestion
+from offgrid.complete.stop_rules import end_of_block, indentation, single_line
+from offgrid.complete.windows import cut_windows, split_lines
+from offgrid.engine.generation import GenerationRequest
+from offgrid.engine.llama_engine import LlamaEngine
+
+
+@dataclass(frozen=True)
+class CompletionSettings:
+    """Windows, budgets and caps for inline completion."""
+
+    prefix_lines: int = 128
+    suffix_lines: int = 32
+    window_step: int = 16
+    prefix_tokens: int = 1024
+    suffix_tokens: int = 256
+    max_tokens: int = 128
+    prompt_time_ms: int | None = 10_000
+    generate_time_ms: int | None = 1_500
+
+
+def _trim_line_suffix(text: str, after_cursor: str) -> str:
+    """Drop a repeat of the text after the cursor (a closing bracket the editor already inserted)."""
+    tail = after_cursor.strip()
+    if tail and "\n" not in text and text.rstrip().endswith(tail):
+        return text.rstrip()[: -len(tail)]
+    return text
+
+
+def _drop_healed(text: str, healed: str) -> str:
+    """Remove the spaces the user already typed from the start of the model's text."""
+    n = 0
+    while n < len(healed) and n < len(text) and text[n] in " \t":
+        n += 1
+    return text[n:]
+
+
+class Completer:
+    """Turns CompletionRequests into Suggestions on the engine's thread."""
+
+    def __init__(self, engine: LlamaEngine, settings: CompletionSettings | None = None) -> None:
+        self.engine = engine
+        self.settings = settings or CompletionSettings()
+
+    def complete(self, req: CompletionRequest, cancel: threading.Event | None = None) -> Suggestion:
+        """Generate the suggestion for `req` (blocking; run it on the model worker)."""
+        s, model = self.settings, self.engine.model
+        lines = split_lines(req.text)
+        line = min(max(req.line, 0), len(lines) - 1)
+        column = min(max(req.column, 0), len(lines[line]))
+        w, healed = cut_windows(lines, line, column, s.prefix_lines, s.suffix_lines, s.window_step).healed()
+        bos = model.bos if model.add_bos and model.bos >= 0 else None
+        prompt = build_prompt(model.tokenize, model.fim, w, PromptBudget(s.prefix_tokens, s.suffix_tokens), bos)
+        mid_line = bool(w.after_cursor.strip())
+        stop = single_line() if mid_line else end_of_block(indentation(lines[line]))
+        gen = self.engine.generate(
+            GenerationRequest(
+                prompt=tuple(prompt),
+                slot=req.slot,
+                max_tokens=s.max_tokens,
+                stop=stop,
+                prompt_time_limit_s=None if s.prompt_time_ms is None else s.prompt_time_ms / 1000,
+                generate_time_limit_s=None if s.generate_time_ms is None else s.generate_time_ms / 1000,
+            ),
+            cancel,
+        )
+        text = _drop_healed(gen.text, healed)
+        if gen.stop_reason in ("max_tokens", "time") and "\n" in text:
+            text = text[: text.rfind("\n")]  # the last line was cut mid-way: keep whole lines only
+        text = _trim_line_suffix(text, w.after_cursor).rstrip()
+        if gen.stop_reason in ("cancelled", "prompt_time", "context_full"):
+            text = ""
+        return Suggestion(text=text, line=line, column=column, replace_to_column=column, generation=gen)

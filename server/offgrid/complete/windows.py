@@ -1,0 +1,52 @@
+"""The slices of a document that go into a prompt, chosen so ordinary typing changes only the prompt's tail.
+
+The prefix is whole lines before the cursor line, the suffix is the rest of the cursor line and whole
+lines after it, and the typed part of the cursor line goes last (after the FIM middle token). Window
+edges move in steps of `step` lines, not one line at a time, so the cached prompt stays the same while
+the cursor moves a little.
+"""
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Windows:
+    """Prompt pieces for one cursor position."""
+
+    prefix: str  # whole lines before the cursor line, each ending in "\n"
+    typed: str  # the cursor line up to the cursor
+    after_cursor: str  # the cursor line after the cursor
+    suffix: str  # after_cursor, "\n", then whole lines after the cursor line
+
+    def healed(self) -> tuple["Windows", str]:
+        """Move trailing whitespace out of the typed part, returning it.
+
+        Tokenizers glue a space to the word after it (" b"), so a prompt ending in bare spaces (or in an
+        indentation token of the wrong length) is one the model rarely saw, and it answers badly; the model
+        writes the whitespace itself and we drop it again.
+        """
+        body = self.typed.rstrip(" \t")
+        if body == self.typed:
+            return self, ""
+        return replace(self, typed=body), self.typed[len(body) :]
+
+
+def _floor_to(n: int, step: int) -> int:
+    return n - n % step
+
+
+def cut_windows(lines: list[str], line: int, column: int, prefix_lines: int, suffix_lines: int, step: int) -> Windows:
+    """Cut the prompt windows around (line, column); `lines` have no line endings."""
+    step = max(1, step)
+    current = lines[line] if line < len(lines) else ""
+    start = max(0, _floor_to(line - prefix_lines, step) if line > prefix_lines else 0)
+    end = min(len(lines), _floor_to(line + 1 + suffix_lines + step - 1, step))
+    prefix = "".join(f"{s}\n" for s in lines[start:line])
+    after = current[column:]
+    suffix = after + "".join(f"\n{s}" for s in lines[line + 1 : end])
+    return Windows(prefix=prefix, typed=current[:column], after_cursor=after, suffix=suffix)
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines without their endings (\\n, \\r\\n or \\r); an empty document has one empty line."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -1,0 +1,34 @@
+"""What a caller asks the engine for, and what it gets back: plain data, no llama.cpp types."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# Given the text generated so far, return None to go on, or the length to cut the text to and stop.
+StopRule = Callable[[str], int | None]
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """One generation: a prompt of token ids for a cache slot (a document), and its budgets."""
+
+    prompt: tuple[int, ...]
+    slot: str = "default"
+    max_tokens: int = 128
+    stop: StopRule | None = None
+    prompt_time_limit_s: float | None = None  # abort prompt evaluation past this
+    generate_time_limit_s: float | None = None  # applies once the first line is complete
+
+
+@dataclass(frozen=True)
+class Generation:
+    """The generated text and what it cost."""
+
+    text: str
+    stop_reason: str  # "end", "stop_rule", "max_tokens", "time", "cancelled", "prompt_time", "context_full"
+    n_prompt: int
+    n_reused: int  # kept as a common prefix
+    n_shifted: int  # reused by moving cached chunks
+    n_evaluated: int  # prompt tokens decoded for this request
+    n_generated: int
+    prompt_ms: float
+    generate_ms: float

