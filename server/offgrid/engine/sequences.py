@@ -32,7 +32,7 @@ class SequencePool:
 
     def evict_oldest_except(self, seq: int) -> int | None:
         """Free the least recently used sequence other than `seq`; None when there is none."""
-        for key, s in self._slots.items():
+        for s in self._slots.values():
             if s != seq and self.tokens.get(s):
                 self.tokens[s] = []
                 return s
