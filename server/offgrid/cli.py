@@ -1,0 +1,58 @@
+"""The `offgrid` command: serve, complete, doctor, fetch."""
+
+import argparse
+import logging
+import sys
+
+from offgrid import __version__
+from offgrid.models.presets import DEFAULT_PRESET, PRESETS
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="offgrid", description="Local code completion over LSP; your code never leaves.")
+    p.add_argument("--version", action="version", version=f"offgrid {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    model_help = f"GGUF path or preset ({', '.join(PRESETS)}); default: $OFFGRID_MODEL, then {DEFAULT_PRESET}"
+
+    serve = sub.add_parser("serve", help="speak LSP over stdio (what editors launch)")
+    serve.add_argument("--model", help=model_help)
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio (loopback by default)")
+    serve.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+    comp = sub.add_parser("complete", help="print the suggestion the server would show at FILE:LINE:COL (1-based)")
+    comp.add_argument("location", metavar="FILE:LINE:COL")
+    comp.add_argument("--model", help=model_help)
+    comp.add_argument("--max-tokens", type=int, help="cap on generated tokens")
+    comp.add_argument("-v", "--verbose", action="store_true", help="print timings and token counts to stderr")
+
+    doctor = sub.add_parser("doctor", help="check that completions can work here")
+    doctor.add_argument("--model", help=model_help)
+
+    fetch = sub.add_parser("fetch", help="download and verify a preset's model")
+    fetch.add_argument("preset", nargs="?", default=DEFAULT_PRESET, choices=sorted(PRESETS))
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=getattr(args, "log_level", "WARNING"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.command == "serve":
+        from offgrid.commands.serve import run_serve
+
+        return run_serve(args.model, args.tcp)
+    if args.command == "complete":
+        from offgrid.commands.complete import run_complete
+
+        return run_complete(args.location, args.model, args.max_tokens, args.verbose)
+    if args.command == "doctor":
+        from offgrid.commands.doctor import run_doctor
+
+        return run_doctor(args.model)
+    from offgrid.commands.fetch import run_fetch
+
+    return run_fetch(args.preset)

@@ -1,0 +1,82 @@
+"""`offgrid complete FILE:LINE:COL`: the suggestion the server would show there, printed to stdout."""
+
+import sys
+from pathlib import Path
+
+from offgrid.complete.request import CompletionRequest
+from offgrid.config import Settings
+from offgrid.errors import OffgridError
+from offgrid.host import HostState, ModelHost
+from offgrid.models.progress import TerminalProgress
+
+MAX_FILE_BYTES = 8 << 20
+
+
+class UsageError(Exception):
+    """Bad location or unreadable file: exit status 2."""
+
+
+def parse_location(location: str) -> tuple[Path, int, int]:
+    """FILE:LINE:COL with 1-based LINE and COL (the file name may itself contain colons)."""
+    parts = location.rsplit(":", 2)
+    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+        raise UsageError(f"expected FILE:LINE:COL (1-based), got {location!r}")
+    line, col = int(parts[1]), int(parts[2])
+    if line < 1 or col < 1:
+        raise UsageError(f"LINE and COL start at 1, got {line}:{col}")
+    return Path(parts[0]), line, col
+
+
+def read_source(path: Path) -> str:
+    """The file as text, or a UsageError that says why not."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        raise UsageError(f"{path}: {len(data) >> 20} MB is too large to complete in")
+    if b"\0" in data[:8192]:
+        raise UsageError(f"{path}: looks like a binary file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UsageError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
+def run_complete(location: str, model: str | None, max_tokens: int | None, verbose: bool) -> int:
+    try:
+        path, line, col = parse_location(location)
+        text = read_source(path)
+    except UsageError as e:
+        print(f"offgrid: {e}", file=sys.stderr)
+        return 2
+    lines = text.splitlines() or [""]
+    if line > len(lines) + 1:
+        print(f"offgrid: {path} has {len(lines)} lines; line {line} is past the end", file=sys.stderr)
+        return 2
+    settings = Settings(model=model)
+    if max_tokens:
+        from dataclasses import replace
+
+        settings = replace(settings, completion=replace(settings.completion, max_tokens=max_tokens))
+    host = ModelHost(settings, TerminalProgress())
+    try:
+        host.ready.wait()
+        if host.state is not HostState.READY:
+            print(f"offgrid: {host.error}", file=sys.stderr)
+            return 1
+        req = CompletionRequest(text=text, line=line - 1, column=col - 1, slot=str(path), invoked=True)
+        suggestion = host.submit_completion(req).future.result()
+    except OffgridError as e:
+        print(f"offgrid: {e}", file=sys.stderr)
+        return 1
+    finally:
+        host.close()
+    print(suggestion.text)
+    g = suggestion.generation
+    if verbose and g is not None:
+        print(
+            f"[{g.n_prompt} prompt tokens, {g.n_evaluated} evaluated, {g.n_generated} generated; "
+            f"prompt {g.prompt_ms:.0f} ms, generation {g.generate_ms:.0f} ms; stop: {g.stop_reason}]",
+            file=sys.stderr,
+        )
+    return 0

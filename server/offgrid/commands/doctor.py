@@ -1,0 +1,65 @@
+"""`offgrid doctor`: what offgrid sees, and whether completions can work (exit 0) or why not (exit 1)."""
+
+import platform
+import sys
+from pathlib import Path
+
+from offgrid import __version__
+from offgrid.config import Settings
+from offgrid.errors import OffgridError
+from offgrid.models.presets import PRESETS
+from offgrid.models.resolve import cached_preset_path
+
+
+def _row(name: str, value: object) -> None:
+    print(f"{name:<18} {value}")
+
+
+def _cpu_features() -> str:
+    import llama_cpp
+
+    info = llama_cpp.llama_print_system_info().decode(errors="replace")
+    on = [part.split("=")[0].strip() for part in info.split("|") if part.strip().endswith("= 1")]
+    return ", ".join(on) or info.strip()
+
+
+def _model_path(choice: str) -> Path:
+    if choice in PRESETS:
+        path = cached_preset_path(PRESETS[choice])
+        if path is None:
+            raise OffgridError(f"preset {choice} is not downloaded yet: run `offgrid fetch {choice}`")
+        return path
+    return Path(choice).expanduser()
+
+
+def run_doctor(model: str | None) -> int:
+    import llama_cpp
+
+    from offgrid.engine.model import Model, physical_cores
+    from offgrid.host import quiet_llama
+
+    quiet_llama(False)
+    settings = Settings(model=model)
+    _row("offgrid", __version__)
+    _row("python", f"{platform.python_version()} ({sys.executable})")
+    _row("llama-cpp-python", llama_cpp.__version__)
+    _row("cpu features", _cpu_features())
+    _row("threads", settings.engine.threads or f"{physical_cores()} (physical cores)")
+    _row("context size", settings.engine.context_size)
+    choice = settings.model_choice()
+    _row("model choice", choice)
+    try:
+        path = _model_path(choice)
+        _row("model file", path)
+        m = Model(path, n_ctx=settings.engine.context_size, n_threads=settings.engine.threads)
+        try:
+            info = m.info
+            _row("model", f"{info.description}, {info.architecture}, trained context {info.n_ctx_train}")
+            _row("fill-in-middle", info.fim.name if info.fim else "none: prefix-only completions (no suffix context)")
+        finally:
+            m.close()
+    except OffgridError as e:
+        print(f"NOT READY: {e}")
+        return 1
+    print("READY: completions can work")
+    return 0

@@ -1,0 +1,17 @@
+"""`offgrid fetch`: download and verify a preset's model ahead of time."""
+
+import sys
+
+from offgrid.errors import OffgridError
+from offgrid.models.progress import TerminalProgress
+from offgrid.models.resolve import fetch_preset, preset_named
+
+
+def run_fetch(name: str) -> int:
+    try:
+        path = fetch_preset(preset_named(name), TerminalProgress())
+    except OffgridError as e:
+        print(f"offgrid: {e}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0

@@ -1,0 +1,82 @@
+"""offgrid's settings: one nested dataclass model with defaults, read from LSP initializationOptions or the
+`offgrid` workspace configuration section (camelCase keys), the CLI, and the environment."""
+
+import os
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import cattrs
+from cattrs.gen import make_dict_structure_fn, override
+
+from offgrid.complete.pipeline import CompletionSettings
+from offgrid.models.presets import DEFAULT_PRESET
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """How the model is run."""
+
+    threads: int | None = None  # None: the physical cores
+    context_size: int = 8192
+    documents: int = 4  # documents whose KV cache is kept warm at once
+    min_reuse_chunk: int = 32  # shortest run of cached tokens worth moving instead of recomputing
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a user can set."""
+
+    model: str | None = None  # a GGUF path or a preset name; overrides `preset`
+    preset: str = DEFAULT_PRESET
+    engine: EngineSettings = field(default_factory=EngineSettings)
+    completion: CompletionSettings = field(default_factory=CompletionSettings)
+    debug: bool = False  # log prompts and suggestions (source text) to stderr
+
+    def model_choice(self) -> str:
+        """The path or preset to load: the `OFFGRID_MODEL` environment variable, then `model`, then `preset`."""
+        return os.environ.get("OFFGRID_MODEL") or self.model or self.preset
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def _converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=False)
+    for cls in (EngineSettings, CompletionSettings, Settings):
+        conv.register_structure_hook(
+            cls, make_dict_structure_fn(cls, conv, **{f.name: override(rename=_camel(f.name)) for f in fields(cls)})
+        )
+    return conv
+
+
+_CONVERTER = _converter()
+
+
+def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, str | None]:
+    """Settings from a client's JSON object; on bad values, the defaults and a message saying what was wrong."""
+    base = base or Settings()
+    if raw is None or raw == {}:
+        return base, None
+    if not isinstance(raw, dict):
+        return base, f"offgrid settings must be an object, not {type(raw).__name__}; using defaults"
+    try:
+        merged = _merge(_unstructure(base), raw)
+        return _CONVERTER.structure(merged, Settings), None
+    except Exception as e:  # cattrs raises a group of per-field errors
+        detail = "; ".join(cattrs.transform_error(e)) if isinstance(e, cattrs.BaseValidationError) else str(e)
+        return base, f"invalid offgrid settings ({detail}); using defaults"
+
+
+def _unstructure(s: Any) -> Any:
+    if hasattr(s, "__dataclass_fields__"):
+        return {_camel(f.name): _unstructure(getattr(s, f.name)) for f in fields(s)}
+    return s
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out

@@ -1,0 +1,91 @@
+"""The resident model: resolved (fetched if it is a preset), loaded once, and driven by one worker thread.
+
+Both `offgrid serve` and `offgrid complete` go through a ModelHost, so the CLI prints exactly what the
+server would show.
+"""
+
+import logging
+import threading
+from concurrent.futures import Future
+from enum import Enum
+from pathlib import Path
+
+from offgrid.complete.pipeline import Completer
+from offgrid.complete.request import CompletionRequest, Suggestion
+from offgrid.config import Settings
+from offgrid.engine.llama_engine import LlamaEngine
+from offgrid.engine.model import Model
+from offgrid.engine.worker import PRIORITY_COMPLETION, Job, Worker
+from offgrid.errors import ModelError, OffgridError
+from offgrid.models.progress import Progress, SilentProgress
+from offgrid.models.resolve import resolve_model
+
+log = logging.getLogger(__name__)
+
+
+class HostState(Enum):
+    LOADING = "loading"
+    READY = "ready"
+    FAILED = "failed"
+
+
+def quiet_llama(verbose: bool) -> None:
+    """llama.cpp logs every tensor at load; keep stderr readable unless debugging."""
+    import llama_cpp._logger
+
+    llama_cpp._logger.set_verbose(verbose)
+
+
+class ModelHost:
+    """Owns the model, its engine and the worker thread. Loading happens on the worker, off the caller's thread."""
+
+    def __init__(self, settings: Settings, progress: Progress | None = None) -> None:
+        self.settings = settings
+        self.state = HostState.LOADING
+        self.error: str | None = None
+        self.model: Model | None = None
+        self.completer: Completer | None = None
+        self.worker = Worker()
+        self.ready = threading.Event()
+        self._progress = progress or SilentProgress()
+        self.loaded: Future = self.worker.submit("load", self._load, supersede=False).future
+
+    def _load(self, _cancel: threading.Event) -> None:
+        quiet_llama(self.settings.debug)
+        try:
+            path = resolve_model(self.settings.model_choice(), self._progress)
+            e = self.settings.engine
+            self.model = Model(Path(path), n_ctx=e.context_size, n_threads=e.threads, n_seq_max=e.documents)
+            engine = LlamaEngine(self.model, min_chunk=e.min_reuse_chunk)
+            self.completer = Completer(engine, self.settings.completion)
+            self.state = HostState.READY
+            log.info(
+                "model ready: %s (%s, FIM %s)",
+                path,
+                self.model.info.description,
+                self.model.fim.name if self.model.fim else "none",
+            )
+        except OffgridError as err:
+            self.state, self.error = HostState.FAILED, str(err)
+            log.error("model not loaded: %s", err)
+        except Exception as err:  # anything llama.cpp throws must not kill the server
+            self.state, self.error = HostState.FAILED, f"could not load the model: {err}"
+            log.exception("model load failed")
+        finally:
+            self.ready.set()
+
+    def submit_completion(self, req: CompletionRequest) -> Job:
+        """Queue a completion; a newer one for the same document supersedes it."""
+        return self.worker.submit(req.slot, lambda cancel: self._complete(req, cancel), PRIORITY_COMPLETION)
+
+    def _complete(self, req: CompletionRequest, cancel: threading.Event) -> Suggestion:
+        if self.completer is None:
+            raise ModelError(self.error or "the model is not loaded yet")
+        return self.completer.complete(req, cancel)
+
+    def close(self) -> None:
+        """Stop the worker and free the model."""
+        self.worker.stop()
+        if self.model is not None:
+            self.model.close()
+            self.model = None

@@ -1,0 +1,200 @@
+"""LSP handlers: translate protocol messages to calls on the documents and the model host, and back."""
+
+import asyncio
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from offgrid import __version__
+from offgrid.complete.request import CompletionRequest
+from offgrid.config import Settings, parse_settings
+from offgrid.errors import Cancelled, OffgridError
+from offgrid.host import HostState, ModelHost
+from offgrid.lsp.documents import Documents
+from offgrid.lsp.positions import column_to_utf16
+from offgrid.lsp.progress import LspProgress
+
+log = logging.getLogger(__name__)
+
+STATUS_REQUEST = "offgrid/status"
+
+
+class OffgridServer(LanguageServer):
+    """pygls server holding offgrid's state."""
+
+    def __init__(self, cli_model: str | None = None) -> None:
+        super().__init__("offgrid", __version__)
+        self.cli_model = cli_model
+        self.settings = Settings()
+        self.documents = Documents()
+        self.host: ModelHost | None = None
+        self.last: dict[str, Any] = {}
+
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
+        """Tell the user something they need to act on (once, not per keystroke)."""
+        log.log(logging.ERROR if kind == types.MessageType.Error else logging.INFO, "%s", message)
+        self.window_show_message(types.ShowMessageParams(type=kind, message=f"offgrid: {message}"))
+
+
+def create_server(cli_model: str | None = None) -> OffgridServer:
+    """Build the server and register its features."""
+    server = OffgridServer(cli_model)
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: OffgridServer, params: types.InitializeParams) -> None:
+        settings, problem = parse_settings(params.initialization_options)
+        ls.settings = settings
+        if problem:
+            ls.show(problem, types.MessageType.Warning)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: OffgridServer, _params: types.InitializedParams) -> None:
+        await _read_workspace_configuration(ls)
+        settings = ls.settings
+        if ls.cli_model:
+            settings = Settings(**{**settings.__dict__, "model": ls.cli_model})
+        loop = asyncio.get_running_loop()
+        progress = LspProgress(ls, loop, "offgrid: fetching the model") if _client_has_progress(ls) else None
+        ls.host = ModelHost(settings, progress)
+        await asyncio.wrap_future(ls.host.loaded)
+        if ls.host.state is HostState.FAILED:
+            ls.show(
+                f"{ls.host.error}. Set `model` to a GGUF path or a preset in the offgrid settings, "
+                "or run `offgrid doctor` in a terminal."
+            )
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: OffgridServer, params: types.DidOpenTextDocumentParams) -> None:
+        d = params.text_document
+        ls.documents.open(d.uri, d.language_id, d.version, d.text)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: OffgridServer, params: types.DidChangeTextDocumentParams) -> None:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            log.warning("change for a document that is not open: %s", params.text_document.uri)
+            return
+        for change in params.content_changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                r = change.range
+                doc.apply((r.start.line, r.start.character), (r.end.line, r.end.character), change.text)
+            else:
+                doc.apply(None, None, change.text)
+        doc.version = params.text_document.version
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: OffgridServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.documents.close(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+    async def inline_completion(
+        ls: OffgridServer, params: types.InlineCompletionParams
+    ) -> types.InlineCompletionList | None:
+        return await _inline_completion(ls, params)
+
+    @server.feature(STATUS_REQUEST)
+    def status(ls: OffgridServer, _params: Any) -> dict[str, Any]:
+        return _status(ls)
+
+    return server
+
+
+async def _read_workspace_configuration(ls: OffgridServer) -> None:
+    """Merge the `offgrid` workspace configuration section over initializationOptions, where the client has one."""
+    caps = ls.client_capabilities.workspace
+    if not (caps and caps.configuration):
+        return
+    try:
+        items = [types.ConfigurationItem(section="offgrid")]
+        result = await asyncio.wait_for(
+            ls.workspace_configuration_async(types.ConfigurationParams(items=items)), timeout=5
+        )
+    except Exception as e:  # a client that answers badly or never must not stop the server
+        log.warning("workspace/configuration failed: %s", e)
+        return
+    if result and isinstance(result[0], dict) and result[0]:
+        ls.settings, problem = parse_settings(result[0], ls.settings)
+        if problem:
+            ls.show(problem, types.MessageType.Warning)
+
+
+def _client_has_progress(ls: OffgridServer) -> bool:
+    window = ls.client_capabilities.window
+    return bool(window and window.work_done_progress)
+
+
+async def _inline_completion(
+    ls: OffgridServer, params: types.InlineCompletionParams
+) -> types.InlineCompletionList | None:
+    doc = ls.documents.get(params.text_document.uri)
+    host = ls.host
+    if doc is None or host is None or host.state is not HostState.READY:
+        return types.InlineCompletionList(items=[])
+    pos = params.position
+    line = min(max(pos.line, 0), doc.line_count() - 1)
+    version = doc.version
+    req = CompletionRequest(
+        text=doc.text,
+        line=line,
+        column=doc.column(line, pos.character),
+        slot=doc.uri,
+        language=doc.language_id,
+        invoked=params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked,
+    )
+    job = host.submit_completion(req)
+    try:
+        suggestion = await asyncio.wrap_future(job.future)
+    except asyncio.CancelledError:
+        job.cancel()  # $/cancelRequest: stop the model within a token
+        raise
+    except Cancelled:
+        return types.InlineCompletionList(items=[])
+    except OffgridError as e:
+        log.warning("completion failed: %s", e)
+        return types.InlineCompletionList(items=[])
+    g = suggestion.generation
+    if g is not None:
+        ls.last = {
+            "uri": doc.uri,
+            "stopReason": g.stop_reason,
+            "promptTokens": g.n_prompt,
+            "reused": g.n_reused,
+            "shifted": g.n_shifted,
+            "evaluated": g.n_evaluated,
+            "generated": g.n_generated,
+            "promptMs": round(g.prompt_ms, 1),
+            "generateMs": round(g.generate_ms, 1),
+        }
+    if doc.version != version or ls.documents.get(doc.uri) is not doc or not suggestion.text:
+        return types.InlineCompletionList(items=[])  # the document changed meanwhile: this answer is stale
+    text = doc.line_text(suggestion.line)
+    start = types.Position(suggestion.line, column_to_utf16(text, suggestion.column))
+    end = types.Position(suggestion.line, column_to_utf16(text, suggestion.replace_to_column))
+    item = types.InlineCompletionItem(insert_text=suggestion.text, range=types.Range(start, end))
+    return types.InlineCompletionList(items=[item])
+
+
+def _status(ls: OffgridServer) -> dict[str, Any]:
+    host = ls.host
+    out: dict[str, Any] = {
+        "version": __version__,
+        "state": host.state.value if host else "starting",
+        "error": host.error if host else None,
+        "documents": len(ls.documents),
+        "last": ls.last,
+    }
+    if host and host.model is not None:
+        info = host.model.info
+        out["model"] = {
+            "path": str(info.path),
+            "description": info.description,
+            "fim": info.fim.name if info.fim else None,
+            "threads": host.model.n_threads,
+            "contextSize": host.model.n_ctx,
+        }
+    if host and host.completer is not None:
+        out["totals"] = dict(host.completer.engine.totals)
+        out["dropped"] = host.worker.dropped
+    return out
