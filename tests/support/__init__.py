@@ -1,0 +1,1 @@
+"""Helpers the tests share: model files they fetch or write, and LSP client set-up."""
