@@ -18,7 +18,7 @@ class EngineSettings:
 
     threads: int | None = None  # None: the physical cores
     context_size: int = 8192
-    documents: int = 4  # documents whose KV cache is kept warm at once
+    documents: int = 4  # documents whose KV cache is kept warm at once (plus one scratch sequence)
     min_reuse_chunk: int = 32  # shortest run of cached tokens worth moving instead of recomputing
 
 

@@ -55,7 +55,7 @@ class ModelHost:
         try:
             path = resolve_model(self.settings.model_choice(), self._progress)
             e = self.settings.engine
-            self.model = Model(Path(path), n_ctx=e.context_size, n_threads=e.threads, n_seq_max=e.documents)
+            self.model = Model(Path(path), n_ctx=e.context_size, n_threads=e.threads, n_seq_max=e.documents + 1)
             engine = LlamaEngine(self.model, min_chunk=e.min_reuse_chunk)
             self.completer = Completer(engine, self.settings.completion)
             self.state = HostState.READY

@@ -25,8 +25,15 @@ def _byte_tokens() -> list[str]:
     return [chr(table[b]) for b in range(256)]
 
 
-def write_tiny_gguf(path: Path, fim: bool = True, n_embd: int = 64, n_layer: int = 2, seed: int = 0,
-                    n_ctx_train: int = 4096, arch: str = "llama") -> Path:
+def write_tiny_gguf(
+    path: Path,
+    fim: bool = True,
+    n_embd: int = 64,
+    n_layer: int = 2,
+    seed: int = 0,
+    n_ctx_train: int = 32768,
+    arch: str = "llama",
+) -> Path:
     """Write the model and return its path. `arch` other than llama gives a file llama.cpp refuses."""
     rng = np.random.default_rng(seed)
     tokens = _byte_tokens()

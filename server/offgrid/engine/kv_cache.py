@@ -84,19 +84,6 @@ def plan_reuse(cached: list[int], prompt: list[int], min_chunk: int, can_shift: 
     return ReusePlan(n_prefix, tuple(chunks), evaluate)
 
 
-def removal_ranges(n_cached: int, plan: ReusePlan) -> list[tuple[int, int]]:
-    """Old position ranges [p0, p1) whose cells the plan does not keep, in increasing order."""
-    keep = sorted((c.old_start, c.old_start + c.length) for c in plan.chunks)
-    ranges, pos = [], plan.n_prefix
-    for a, b in keep:
-        if a > pos:
-            ranges.append((pos, a))
-        pos = max(pos, b)
-    if pos < n_cached:
-        ranges.append((pos, n_cached))
-    return ranges
-
-
 def shift_order(chunks: tuple[Chunk, ...]) -> list[Chunk]:
     """An order of shifts in which no chunk lands on cells of one not yet moved.
 

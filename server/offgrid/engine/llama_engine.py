@@ -9,7 +9,7 @@ import llama_cpp
 import numpy as np
 
 from offgrid.engine.generation import Generation, GenerationRequest
-from offgrid.engine.kv_cache import ReusePlan, plan_reuse, removal_ranges, shift_order
+from offgrid.engine.kv_cache import ReusePlan, plan_reuse, shift_order
 from offgrid.engine.model import Model
 from offgrid.engine.sequences import SequencePool
 from offgrid.errors import OffgridError
@@ -25,7 +25,10 @@ class LlamaEngine:
     def __init__(self, model: Model, min_chunk: int = 32) -> None:
         self.model = model
         self.min_chunk = min_chunk
-        self.pool = SequencePool(model.n_seq_max)
+        if model.n_seq_max < 2:
+            raise ValueError("the engine needs at least two sequences: documents and one scratch")
+        self.scratch_seq = model.n_seq_max - 1  # holds reused chunks while the gaps before them are decoded
+        self.pool = SequencePool(model.n_seq_max - 1)
         self._batch = llama_cpp.llama_batch_init(model.n_batch, 0, 1)
         self._abort_now = threading.Event()
         self._cancel: threading.Event | None = None
@@ -42,43 +45,63 @@ class LlamaEngine:
 
     # --- KV bookkeeping -------------------------------------------------------------------------------
 
-    def _apply_plan(self, seq: int, cached: list[int], plan: ReusePlan) -> None:
-        mem = self.model.memory
-        for p0, p1 in removal_ranges(len(cached), plan):
-            llama_cpp.llama_memory_seq_rm(mem, seq, p0, p1)
-        for c in shift_order(plan.chunks):
-            llama_cpp.llama_memory_seq_add(mem, seq, c.old_start, c.old_start + c.length, c.delta)
+    def _rebuild(self, seq: int, prompt: list[int], plan: ReusePlan) -> None:
+        """Make sequence `seq` hold `prompt`: keep the prefix, move reused chunks, decode the rest.
+
+        llama.cpp only accepts a batch whose positions continue right after the sequence's last cell, so
+        chunks cannot stay in place while the gaps before them are filled. They wait in a scratch sequence
+        (a copy there only tags the same cells), are shifted to their new positions, and are tagged back
+        onto `seq` one by one as decoding reaches them.
+        """
+        mem, scratch = self.model.memory, self.scratch_seq
+        cached = self.pool.tokens[seq]
+        for c in plan.chunks:
+            llama_cpp.llama_memory_seq_cp(mem, seq, scratch, c.old_start, c.old_start + c.length)
+        llama_cpp.llama_memory_seq_rm(mem, seq, plan.n_prefix, -1)
+        del cached[plan.n_prefix :]
+        try:
+            for c in shift_order(plan.chunks):
+                llama_cpp.llama_memory_seq_add(mem, scratch, c.old_start, c.old_start + c.length, c.delta)
+            for c in sorted(plan.chunks, key=lambda c: c.new_start):
+                self._decode(seq, prompt, len(cached), c.new_start, logits_last=False)
+                llama_cpp.llama_memory_seq_cp(mem, scratch, seq, c.new_start, c.new_start + c.length)
+                cached.extend(prompt[c.new_start : c.new_start + c.length])
+        finally:
+            llama_cpp.llama_memory_seq_rm(mem, scratch, -1, -1)
+        self._decode(seq, prompt, len(cached), len(prompt), logits_last=True)
 
     def _make_room(self, seq: int, needed: int) -> bool:
-        """Evict other documents' sequences until `needed` more cells fit in the context."""
-        while self.pool.total_tokens() + needed > self.model.n_ctx:
+        """Evict other documents' sequences until `seq` can hold `needed` cells."""
+        while self.pool.total_tokens() - len(self.pool.tokens[seq]) + needed > self.model.n_ctx:
             other = self.pool.evict_oldest_except(seq)
             if other is None:
                 return False
             llama_cpp.llama_memory_seq_rm(self.model.memory, other, -1, -1)
         return True
 
-    def _decode(self, seq: int, tokens: list[int], positions: list[int], logits_last: bool) -> None:
-        """Decode tokens at the given positions in batches; on abort or failure roll the sequence back."""
+    def _decode(self, seq: int, tokens: list[int], start: int, end: int, logits_last: bool) -> None:
+        """Decode tokens[start:end] at positions start..end-1 and append them to the sequence's cache record.
+
+        On abort or failure the sequence is cut back to what was decoded before the failing batch.
+        """
         b = self._batch
         cached = self.pool.tokens[seq]
-        for start in range(0, len(tokens), self.model.n_batch):
-            part = range(start, min(start + self.model.n_batch, len(tokens)))
-            b.n_tokens = len(part)
-            for j, i in enumerate(part):
-                b.token[j] = tokens[i]
-                b.pos[j] = positions[i]
+        for first in range(start, end, self.model.n_batch):
+            last = min(first + self.model.n_batch, end)
+            b.n_tokens = last - first
+            for j, p in enumerate(range(first, last)):
+                b.token[j] = tokens[p]
+                b.pos[j] = p
                 b.n_seq_id[j] = 1
                 b.seq_id[j][0] = seq
-                b.logits[j] = logits_last and i == len(tokens) - 1
+                b.logits[j] = logits_last and p == end - 1
             rc = llama_cpp.llama_decode(self.model.ctx, b)
             if rc != 0:
-                first = positions[part[0]]
                 llama_cpp.llama_memory_seq_rm(self.model.memory, seq, first, -1)
-                del cached[first:]
                 if rc == 2:
                     raise _Aborted
                 raise OffgridError(f"llama_decode failed with status {rc}")
+            cached.extend(tokens[first:last])
 
     # --- generation -----------------------------------------------------------------------------------
 
@@ -99,20 +122,15 @@ class LlamaEngine:
             llama_cpp.llama_memory_seq_rm(self.model.memory, evicted, -1, -1)
         cached = self.pool.tokens[seq]
         plan = plan_reuse(cached, prompt, self.min_chunk, self.model.can_shift)
-        self._apply_plan(seq, cached, plan)
-        cached[:] = prompt  # the cells now hold the prompt, except the positions still to evaluate
-        n_room = len(prompt) + req.max_tokens
-        if n_room > self.model.n_ctx or not self._make_room(seq, req.max_tokens):
+        needed = len(prompt) + req.max_tokens
+        if needed > self.model.n_ctx or not self._make_room(seq, needed):
             llama_cpp.llama_memory_seq_rm(self.model.memory, seq, -1, -1)
             cached.clear()
-            return self._result("", "context_full", prompt, plan, 0, t0, t0, 0)
+            return self._result("", "context_full", prompt, ReusePlan(0), 0, t0, t0, 0)
         if req.prompt_time_limit_s is not None:
             self._prompt_deadline = t0 + req.prompt_time_limit_s
         try:
-            todo = list(plan.evaluate)
-            if todo:
-                # Cells past the first evaluated position are valid only once decoded: truncate on failure.
-                self._decode(seq, [prompt[p] for p in todo], todo, logits_last=True)
+            self._rebuild(seq, prompt, plan)
         except _Aborted:
             reason = "cancelled" if self._cancel and self._cancel.is_set() else "prompt_time"
             return self._result("", reason, prompt, plan, 0, t0, time.monotonic(), 0)
@@ -147,11 +165,10 @@ class LlamaEngine:
             if n_gen >= req.max_tokens:
                 break
             try:
-                self._decode(seq, [token], [len(cached)], logits_last=True)
+                self._decode(seq, [*cached, token], len(cached), len(cached) + 1, logits_last=True)
             except _Aborted:
                 reason = "cancelled"
                 break
-            cached.append(token)
         return text.rstrip("\ufffd"), reason, n_gen
 
     def _result(

@@ -43,7 +43,7 @@ class Model:
     """Owns the llama.cpp model and context. Not thread-safe: only the engine worker touches it."""
 
     def __init__(
-        self, path: Path, n_ctx: int = 8192, n_threads: int | None = None, n_seq_max: int = 4, n_batch: int = 512
+        self, path: Path, n_ctx: int = 8192, n_threads: int | None = None, n_seq_max: int = 5, n_batch: int = 512
     ) -> None:
         global _backend_ready
         check_gguf(path)

@@ -1,0 +1,65 @@
+from offgrid.complete.prompt import PromptBudget, build_prompt
+from offgrid.complete.stop_rules import end_of_block, single_line
+from offgrid.complete.windows import cut_windows, split_lines
+from offgrid.engine.fim import FimFormat
+
+FIM = FimFormat("test", prefix=-1, suffix=-2, middle=-3)
+
+
+def chars(text):
+    return [ord(c) for c in text]
+
+
+def test_windows_put_whole_lines_in_prefix_and_typed_text_last():
+    lines = split_lines("a\nbb\ncc dd\nee\n")
+    w = cut_windows(lines, 2, 2, prefix_lines=10, suffix_lines=10, step=1)
+    assert w.prefix == "a\nbb\n" and w.typed == "cc" and w.after_cursor == " dd" and w.suffix == " dd\nee\n"
+
+
+def test_window_edges_move_in_steps():
+    lines = [f"l{i}" for i in range(100)]
+    starts = {
+        cut_windows(lines, n, 0, prefix_lines=20, suffix_lines=5, step=8).prefix.split("\n")[0] for n in range(44, 52)
+    }
+    assert len(starts) == 1  # eight cursor lines, one prefix window start: the cached prompt stays put
+    every_line = {cut_windows(lines, n, 0, 20, 5, step=1).prefix.split("\n")[0] for n in range(44, 52)}
+    assert len(every_line) == 8
+
+
+def test_prompt_layout_is_prefix_suffix_middle_typed():
+    w = cut_windows(split_lines("x = 1\ny = \nz = 3"), 1, 4, 10, 10, 1)
+    ids = build_prompt(chars, FIM, w, PromptBudget())
+    assert ids == [-1, *chars("x = 1\n"), -2, *chars("\nz = 3"), -3, *chars("y = ")]
+
+
+def test_prompt_without_fim_is_prefix_then_typed():
+    w = cut_windows(split_lines("x = 1\ny = "), 1, 4, 10, 10, 1)
+    assert build_prompt(chars, None, w, PromptBudget(), bos=7) == [7, *chars("x = 1\ny = ")]
+
+
+def test_budgets_keep_the_end_of_the_prefix_and_the_start_of_the_suffix():
+    w = cut_windows(split_lines("0123456789\nab\n9876543210"), 1, 1, 10, 10, 1)
+    ids = build_prompt(chars, FIM, w, PromptBudget(prefix_tokens=4, suffix_tokens=3))
+    assert ids == [-1, *chars("789\n"), -2, *chars("b\n9"), -3, *chars("a")]
+
+
+def test_trailing_whitespace_is_healed():
+    w, healed = cut_windows(["    return "], 0, 11, 10, 10, 1).healed()
+    assert w.typed == "    return" and healed == " "
+    w, healed = cut_windows(["        "], 0, 8, 10, 10, 1).healed()
+    assert w.typed == "" and healed == "        "
+    w, healed = cut_windows(["x"], 0, 1, 10, 10, 1).healed()
+    assert healed == ""
+
+
+def test_single_line_rule_cuts_at_newline():
+    rule = single_line()
+    assert rule("a + b") is None
+    assert rule("a + b\nc") == 5
+
+
+def test_block_rule_stops_at_dedent_or_blank_line():
+    rule = end_of_block(indent=4)
+    assert rule("x = 1\n    y = 2\n") is None
+    assert rule("x = 1\n    y = 2\nz = 3\n") == len("x = 1\n    y = 2")
+    assert rule("x = 1\n\n    y") == len("x = 1")

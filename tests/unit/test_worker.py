@@ -1,0 +1,78 @@
+import threading
+
+import pytest
+from offgrid.engine.worker import PRIORITY_ACTION, PRIORITY_COMPLETION, Worker
+from offgrid.errors import Cancelled
+
+
+@pytest.fixture
+def worker():
+    w = Worker()
+    yield w
+    w.stop()
+
+
+def blocker():
+    started, release = threading.Event(), threading.Event()
+
+    def fn(cancel):
+        started.set()
+        while not release.is_set() and not cancel.is_set():
+            release.wait(0.01)
+        return "cancelled" if cancel.is_set() else "done"
+
+    return started, release, fn
+
+
+def test_newer_job_for_a_key_drops_queued_ones_and_stops_the_running_one(worker):
+    started, _release, fn = blocker()
+    first = worker.submit("doc", fn)
+    started.wait(5)
+    second = worker.submit("doc", lambda c: "second")
+    third = worker.submit("doc", lambda c: "third")
+    assert first.future.result(5) == "cancelled"
+    with pytest.raises(Cancelled):
+        second.future.result(5)
+    assert third.future.result(5) == "third"
+    assert worker.dropped == 1
+
+
+def test_other_keys_are_not_superseded(worker):
+    started, release, fn = blocker()
+    a = worker.submit("a", fn)
+    started.wait(5)
+    b = worker.submit("b", lambda c: "b")
+    release.set()
+    assert a.future.result(5) == "done" and b.future.result(5) == "b"
+
+
+def test_completions_run_before_queued_actions(worker):
+    started, release, fn = blocker()
+    worker.submit("busy", fn)
+    started.wait(5)
+    order = []
+    action = worker.submit("act", lambda c: order.append("action"), priority=PRIORITY_ACTION)
+    comp = worker.submit("doc", lambda c: order.append("completion"), priority=PRIORITY_COMPLETION)
+    release.set()
+    action.future.result(5), comp.future.result(5)
+    assert order == ["completion", "action"]
+
+
+def test_a_failing_job_does_not_kill_the_worker(worker):
+    bad = worker.submit("x", lambda c: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        bad.future.result(5)
+    assert worker.submit("y", lambda c: 2).future.result(5) == 2
+
+
+def test_cancelled_before_start_never_runs(worker):
+    started, release, fn = blocker()
+    worker.submit("busy", fn)
+    started.wait(5)
+    ran = []
+    job = worker.submit("other", lambda c: ran.append(1))
+    job.cancel()
+    release.set()
+    with pytest.raises(Cancelled):
+        job.future.result(5)
+    assert ran == []
