@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         level=getattr(args, "log_level", "WARNING"),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("pygls").setLevel(logging.WARNING)  # it logs every message, source text included
     if args.command == "serve":
         from offgrid.commands.serve import run_serve
 

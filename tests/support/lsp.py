@@ -24,20 +24,32 @@ async def running_server(
     args = ["-m", "offgrid", "serve", *extra_args] + (["--model", model] if model else [])
     await client.start_io(sys.executable, *args, env=env)
     try:
-        await client.initialize_session(
+        client.init_result = await client.initialize_session(  # type: ignore[attr-defined]
             types.InitializeParams(capabilities=client_capabilities(client_spec), initialization_options=init_options)
         )
         yield client
-        await client.shutdown_session()
+        await asyncio.wait_for(client.shutdown_session(), 30)
     finally:
+        server = client._server  # a failed test must not leave the server running (stop() would wait for it)
+        if server is not None and server.returncode is None:
+            server.kill()
         await client.stop()
+
+
+def plain(value: Any) -> Any:
+    """pygls answers custom requests with namedtuple-like Objects: turn them into dicts and lists."""
+    if hasattr(value, "_asdict"):
+        return {k: plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
 
 
 async def wait_ready(client: LanguageClient, timeout: float = 60) -> dict[str, Any]:
     """Poll offgrid/status until the model has loaded or failed."""
     deadline = time.monotonic() + timeout
     while True:
-        status = await client.protocol.send_request_async("offgrid/status", None)
+        status = await globals()["status"](client)
         if status["state"] != "loading" and status["state"] != "starting":
             return status
         if time.monotonic() > deadline:
@@ -46,7 +58,8 @@ async def wait_ready(client: LanguageClient, timeout: float = 60) -> dict[str, A
 
 
 async def status(client: LanguageClient) -> dict[str, Any]:
-    return await client.protocol.send_request_async("offgrid/status", None)
+    """The server's offgrid/status answer as plain data."""
+    return plain(await client.protocol.send_request_async("offgrid/status", None))
 
 
 def open_doc(client: LanguageClient, uri: str, text: str, language: str = "python", version: int = 1) -> None:

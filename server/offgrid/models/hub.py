@@ -39,6 +39,7 @@ def fetch_from_hub(source: HubSource, sha256: str | None, progress: Progress) ->
 
     Without a pinned hash, the hub's own LFS hash (the blob's name in the cache) is checked instead.
     """
+    import httpx2  # huggingface_hub's HTTP client: its transport errors are not OSErrors
     from huggingface_hub import hf_hub_download
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
 
@@ -52,7 +53,7 @@ def fetch_from_hub(source: HubSource, sha256: str | None, progress: Progress) ->
                 tqdm_class=_tqdm_for(progress, label),
             )
         )
-    except (HfHubHTTPError, LocalEntryNotFoundError, OSError) as e:
+    except (HfHubHTTPError, LocalEntryNotFoundError, OSError, httpx2.HTTPError) as e:
         raise DownloadError(f"could not download {source.repo_id}/{source.filename}: {e}") from e
     blob = path.resolve()
     expected = sha256 or (blob.name if _SHA256.match(blob.name) else None)

@@ -29,6 +29,7 @@ def _pip_download(requirement: str, dest: Path) -> Path:
         "--progress-bar",
         "off",
         "--quiet",
+        "--disable-pip-version-check",  # else an outdated pip's upgrade notice is the last line of stderr
         "-d",
         str(dest),
         requirement,

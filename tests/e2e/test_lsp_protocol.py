@@ -1,0 +1,137 @@
+"""`offgrid serve` over stdio, driven by a real LSP client, with a tiny random-weight model."""
+
+import asyncio
+
+import pytest
+from lsprotocol import types
+
+from tests.support.lsp import change_doc, complete, inline_params, open_doc, running_server, status, wait_ready
+
+URI = "file:///work/example.py"
+
+
+async def test_initialize_advertises_inline_completion(tiny_model):
+    async with running_server(str(tiny_model)) as client:
+        caps = client.init_result.capabilities
+        assert caps.inline_completion_provider is not None
+        assert caps.text_document_sync.change == types.TextDocumentSyncKind.Incremental
+        st = await wait_ready(client)
+        assert st["state"] == "ready" and st["model"]["fim"] == "qwen2.5-coder"
+
+
+async def test_completion_item_starts_at_the_cursor(tiny_model):
+    async with running_server(str(tiny_model)) as client:
+        await wait_ready(client)
+        open_doc(client, URI, "def f(x):\n    return x\n")
+        result = await complete(client, URI, 1, 11, invoked=True)
+        assert result is not None
+        for item in result.items:
+            assert item.range.start == types.Position(1, 11)
+
+
+async def test_typing_along_a_line_evaluates_a_few_tokens_per_keystroke(tiny_model):
+    text = "".join(f"def helper_{i}(value):\n    return value * {i}\n\n" for i in range(30))
+    async with running_server(str(tiny_model)) as client:
+        await wait_ready(client)
+        open_doc(client, URI, text + "result = ")
+        line = text.count("\n")
+        await complete(client, URI, line, 9)
+        first = (await status(client))["last"]
+        assert first["evaluated"] == first["promptTokens"]
+        for i, ch in enumerate("helper_1(", start=1):
+            change_doc(client, URI, 1 + i, (line, 8 + i), (line, 8 + i), ch)
+            await complete(client, URI, line, 9 + i)
+            last = (await status(client))["last"]
+            assert last["evaluated"] <= 4, last  # only the typed tail, not the 800-token prompt
+            assert last["reused"] >= first["promptTokens"] - 4
+
+
+async def test_incremental_changes_with_emoji_and_cjk_keep_positions_in_utf16(tiny_model):
+    async with running_server(str(tiny_model)) as client:
+        await wait_ready(client)
+        open_doc(client, URI, 's = "😀漢字"\n')
+        # insert after the closing quote: UTF-16 column 9 (the emoji takes two units)
+        change_doc(client, URI, 2, (0, 9), (0, 9), " + t")
+        result = await complete(client, URI, 0, 13, invoked=True)
+        st = await status(client)
+        assert st["documents"] == 1
+        assert result is not None
+        for item in result.items:
+            assert item.range.start == types.Position(0, 13)
+
+
+async def test_bad_positions_and_unknown_documents_get_empty_answers(tiny_model):
+    async with running_server(str(tiny_model)) as client:
+        await wait_ready(client)
+        assert (await complete(client, "file:///not/open.py", 0, 0)).items == ()
+        open_doc(client, URI, "")
+        assert (await complete(client, URI, 0, 0)) is not None  # empty document
+        open_doc(client, URI, "x = 1\n")
+        assert (await complete(client, URI, 500, 500)) is not None  # past the end: clamped, no crash
+        assert (await status(client))["state"] == "ready"
+
+
+async def test_huge_and_binary_documents_do_not_break_the_server(tiny_model):
+    async with running_server(str(tiny_model)) as client:
+        await wait_ready(client)
+        huge = "x = 1\n" * (5 * 1024 * 1024 // 6)
+        open_doc(client, URI, huge)
+        assert (await complete(client, URI, 400_000, 3)) is not None
+        open_doc(client, "file:///work/blob.bin", "\x00\x01\x02\ufffd" * 1000, language="plaintext")
+        assert (await complete(client, "file:///work/blob.bin", 0, 10)) is not None
+        one_line = "y" * 3_000_000
+        open_doc(client, "file:///work/minified.js", one_line, language="javascript")
+        assert (await complete(client, "file:///work/minified.js", 0, 1_500_000)) is not None
+        assert (await status(client))["state"] == "ready"
+
+
+@pytest.mark.parametrize("kind", ["missing", "not-gguf", "unknown-arch"])
+async def test_broken_model_is_reported_once_and_server_keeps_answering(kind, tmp_path, tiny_model):
+    from tests.support.tiny_gguf import write_tiny_gguf
+
+    path = tmp_path / "model.gguf"
+    if kind == "not-gguf":
+        path.write_text("hello")
+    elif kind == "unknown-arch":
+        write_tiny_gguf(path, arch="notanarch")
+    async with running_server(str(path)) as client:
+        st = await wait_ready(client)
+        assert st["state"] == "failed"
+        open_doc(client, URI, "x = ")
+        assert (await complete(client, URI, 0, 4)).items == ()
+        await asyncio.sleep(0.2)
+        errors = [m for m in client.messages if m.type == types.MessageType.Error]
+        assert len(errors) == 1
+        expected = {"missing": "does not exist", "not-gguf": "not a GGUF", "unknown-arch": "notanarch"}[kind]
+        assert expected in errors[0].message
+
+
+async def test_cancel_request_stops_prompt_evaluation(slow_model):
+    text = "".join(f"value_{i} = compute({i}, 'some words here')\n" for i in range(400))
+    async with running_server(str(slow_model)) as client:
+        await wait_ready(client)
+        open_doc(client, URI, text)
+        task = asyncio.ensure_future(client.text_document_inline_completion_async(inline_params(URI, 200, 0)))
+        await asyncio.sleep(0.3)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await asyncio.sleep(0.2)
+        totals = (await status(client))["totals"]
+        # the prompt (about 1,300 tokens) was not evaluated to the end
+        assert totals["evaluated"] < 1024, totals
+
+
+async def test_a_newer_request_supersedes_older_ones(slow_model):
+    text = "".join(f"value_{i} = compute({i}, 'some words here')\n" for i in range(400))
+    async with running_server(str(slow_model)) as client:
+        await wait_ready(client)
+        open_doc(client, URI, text)
+        first = asyncio.ensure_future(complete(client, URI, 200, 0))
+        await asyncio.sleep(0.2)
+        second = asyncio.ensure_future(complete(client, URI, 201, 0))
+        third = asyncio.ensure_future(complete(client, URI, 202, 0))
+        results = await asyncio.gather(first, second, third)
+        assert results[0].items == () and results[1].items == ()  # stopped, dropped
+        st = await status(client)
+        assert st["dropped"] >= 1
