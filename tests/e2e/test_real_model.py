@@ -1,0 +1,111 @@
+"""What a user sees, with the real Qwen2.5-Coder-0.5B model (and SmolLM2 for models without FIM)."""
+
+import subprocess
+import sys
+
+import pytest
+from lsprotocol import types
+
+from tests.support.lsp import change_doc, complete, open_doc, running_server, status, wait_ready
+
+pytestmark = pytest.mark.model
+URI = "file:///work/calc.py"
+
+
+async def test_add_returns_a_plus_b(qwen_model):
+    async with running_server(str(qwen_model)) as client:
+        st = await wait_ready(client, timeout=120)
+        assert st["state"] == "ready" and st["model"]["fim"] == "qwen2.5-coder"
+        open_doc(client, URI, "def add(a, b):\n    return \n")
+        result = await complete(client, URI, 1, 11)
+        assert result is not None and result.items
+        item = result.items[0]
+        assert "a + b" in item.insert_text
+        assert item.range == types.Range(types.Position(1, 11), types.Position(1, 11))
+
+
+async def test_mid_line_suggestion_is_one_line_and_does_not_repeat_the_closing_bracket(qwen_model):
+    async with running_server(str(qwen_model)) as client:
+        await wait_ready(client, timeout=120)
+        text = "import math\n\ndef hypotenuse(a, b):\n    return math.sqrt()\n"
+        open_doc(client, URI, text)
+        result = await complete(client, URI, 3, 21)  # between the parentheses of sqrt()
+        assert result is not None and result.items
+        suggestion = result.items[0].insert_text
+        assert "\n" not in suggestion
+        assert not suggestion.endswith(")") or suggestion.count("(") >= suggestion.count(")")
+        assert "a" in suggestion and "b" in suggestion
+
+
+async def test_emoji_line_gets_utf16_ranges(qwen_model):
+    async with running_server(str(qwen_model)) as client:
+        await wait_ready(client, timeout=120)
+        text = 'GREETING = "😀 こんにちは"\n\ndef greet(name):\n    return GREETING + '
+        open_doc(client, URI, text)
+        result = await complete(client, URI, 3, 22)
+        assert result is not None and result.items
+        assert result.items[0].range.start == types.Position(3, 22)
+        # now a cursor right after the emoji line's closing quote: UTF-16 column 19, code point 18
+        change_doc(client, URI, 2, (0, 19), (0, 19), "  # say hi")
+        result = await complete(client, URI, 0, 29)
+        if result.items:
+            assert result.items[0].range.start == types.Position(0, 29)
+
+
+async def test_typing_along_reuses_the_cache(qwen_model):
+    text = "import os\n\n\ndef list_python_files(root):\n    result = []\n    for dirpath, _, names in os.walk(root):\n"
+    async with running_server(str(qwen_model)) as client:
+        await wait_ready(client, timeout=120)
+        open_doc(client, URI, text + "        ")
+        await complete(client, URI, 6, 8)
+        typed = "for name in names:"
+        for i, ch in enumerate(typed, start=1):
+            change_doc(client, URI, i + 1, (6, 7 + i), (6, 7 + i), ch)
+            await complete(client, URI, 6, 8 + i)
+            last = (await status(client))["last"]
+            assert last["evaluated"] <= 3, last
+
+
+async def test_model_without_fim_completes_prefix_only(smollm_model):
+    async with running_server(str(smollm_model)) as client:
+        st = await wait_ready(client, timeout=120)
+        assert st["state"] == "ready" and st["model"]["fim"] is None
+        open_doc(client, URI, "# Print the numbers from 1 to 10\nfor i in range(1, 11):\n    ")
+        result = await complete(client, URI, 2, 4, invoked=True)
+        assert result is not None and result.items and result.items[0].insert_text.strip()
+
+
+def run_cli(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "offgrid", *args], capture_output=True, text=True, timeout=300, **kw)
+
+
+def test_cli_complete_prints_the_suggestion(qwen_model, tmp_path):
+    src = tmp_path / "add.py"
+    src.write_text("def add(a, b):\n    return \n")
+    run = run_cli("complete", f"{src}:2:12", "--model", str(qwen_model))
+    assert run.returncode == 0, run.stderr
+    assert "a + b" in run.stdout
+
+
+def test_cli_complete_reports_bad_input(qwen_model, tmp_path):
+    run = run_cli("complete", f"{tmp_path}/missing.py:1:1", "--model", str(qwen_model))
+    assert run.returncode == 2 and "no such file" in run.stderr
+    src = tmp_path / "x.py"
+    src.write_text("x = 1\n")
+    run = run_cli("complete", f"{src}:99:1", "--model", str(qwen_model))
+    assert run.returncode == 2 and "past the end" in run.stderr
+    run = run_cli("complete", f"{src}:1:1", "--model", str(tmp_path / "nope.gguf"))
+    assert run.returncode == 1 and "does not exist" in run.stderr
+    run = run_cli("complete", "no-location-here")
+    assert run.returncode == 2 and "FILE:LINE:COL" in run.stderr
+
+
+def test_doctor_reports_fim_and_readiness(qwen_model, smollm_model, tmp_path):
+    run = run_cli("doctor", "--model", str(qwen_model))
+    assert run.returncode == 0 and "qwen2.5-coder" in run.stdout and "READY" in run.stdout
+    run = run_cli("doctor", "--model", str(smollm_model))
+    assert run.returncode == 0 and "prefix-only" in run.stdout
+    bad = tmp_path / "bad.gguf"
+    bad.write_text("not a model")
+    run = run_cli("doctor", "--model", str(bad))
+    assert run.returncode == 1 and run.stdout.strip().splitlines()[-1].startswith("NOT READY")
