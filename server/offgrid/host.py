@@ -57,6 +57,7 @@ class ModelHost:
             e = self.settings.engine
             self.model = Model(Path(path), n_ctx=e.context_size, n_threads=e.threads, n_seq_max=e.documents + 1)
             engine = LlamaEngine(self.model, min_chunk=e.min_reuse_chunk)
+            engine.vocab_index()  # now, not on the first keystroke
             self.completer = Completer(engine, self.settings.completion)
             self.state = HostState.READY
             log.info(

@@ -132,3 +132,9 @@ def test_unknown_architecture_is_named(tmp_path):
     odd = write_tiny_gguf(tmp_path / "odd.gguf", arch="notanarch")
     with pytest.raises(ModelError, match="notanarch"):
         Model(Path(odd))
+
+
+def test_forced_prefix_constrains_the_first_tokens(engine):
+    forced = b"resul"
+    g = gen(engine, prompt_of(engine, "x = "), max_tokens=12, forced_prefix=forced)
+    assert g.text.encode().startswith(forced)

@@ -10,6 +10,10 @@ def chars(text):
     return [ord(c) for c in text]
 
 
+def piece(t):
+    return chr(t).encode()
+
+
 def test_windows_put_whole_lines_in_prefix_and_typed_text_last():
     lines = split_lines("a\nbb\ncc dd\nee\n")
     w = cut_windows(lines, 2, 2, prefix_lines=10, suffix_lines=10, step=1)
@@ -28,28 +32,25 @@ def test_window_edges_move_in_steps():
 
 def test_prompt_layout_is_prefix_suffix_middle_typed():
     w = cut_windows(split_lines("x = 1\ny = \nz = 3"), 1, 4, 10, 10, 1)
-    ids = build_prompt(chars, FIM, w, PromptBudget())
-    assert ids == [-1, *chars("x = 1\n"), -2, *chars("\nz = 3"), -3, *chars("y = ")]
+    p = build_prompt(chars, piece, FIM, w, PromptBudget())
+    assert p.ids == [-1, *chars("x = 1\n"), -2, *chars("\nz = 3"), -3, *chars("y =")]
+    assert p.healed == b" "  # the typed part's last token is held back for the model to rewrite
 
 
 def test_prompt_without_fim_is_prefix_then_typed():
     w = cut_windows(split_lines("x = 1\ny = "), 1, 4, 10, 10, 1)
-    assert build_prompt(chars, None, w, PromptBudget(), bos=7) == [7, *chars("x = 1\ny = ")]
+    assert build_prompt(chars, piece, None, w, PromptBudget(), bos=7).ids == [7, *chars("x = 1\ny =")]
 
 
 def test_budgets_keep_the_end_of_the_prefix_and_the_start_of_the_suffix():
     w = cut_windows(split_lines("0123456789\nab\n9876543210"), 1, 1, 10, 10, 1)
-    ids = build_prompt(chars, FIM, w, PromptBudget(prefix_tokens=4, suffix_tokens=3))
-    assert ids == [-1, *chars("789\n"), -2, *chars("b\n9"), -3, *chars("a")]
+    p = build_prompt(chars, piece, FIM, w, PromptBudget(prefix_tokens=4, suffix_tokens=3))
+    assert p.ids == [-1, *chars("789\n"), -2, *chars("b\n9"), -3] and p.healed == b"a"
 
 
-def test_trailing_whitespace_is_healed():
-    w, healed = cut_windows(["    return "], 0, 11, 10, 10, 1).healed()
-    assert w.typed == "    return" and healed == " "
-    w, healed = cut_windows(["        "], 0, 8, 10, 10, 1).healed()
-    assert w.typed == "" and healed == "        "
-    w, healed = cut_windows(["x"], 0, 1, 10, 10, 1).healed()
-    assert healed == ""
+def test_nothing_held_back_at_the_start_of_a_line():
+    w = cut_windows(["x", ""], 1, 0, 10, 10, 1)
+    assert build_prompt(chars, piece, FIM, w, PromptBudget()).healed == b""
 
 
 def test_single_line_rule_cuts_at_newline():

@@ -33,12 +33,10 @@ def _trim_line_suffix(text: str, after_cursor: str) -> str:
     return text
 
 
-def _drop_healed(text: str, healed: str) -> str:
-    """Remove the spaces the user already typed from the start of the model's text."""
-    n = 0
-    while n < len(healed) and n < len(text) and text[n] in " \t":
-        n += 1
-    return text[n:]
+def _after_healed(text: str, healed: bytes) -> str:
+    """The model's text minus the held-back bytes the user had already typed."""
+    data = text.encode("utf-8", errors="surrogatepass")
+    return data[len(healed) :].decode("utf-8", errors="ignore") if data.startswith(healed) else ""
 
 
 class Completer:
@@ -54,23 +52,25 @@ class Completer:
         lines = split_lines(req.text)
         line = min(max(req.line, 0), len(lines) - 1)
         column = min(max(req.column, 0), len(lines[line]))
-        w, healed = cut_windows(lines, line, column, s.prefix_lines, s.suffix_lines, s.window_step).healed()
+        w = cut_windows(lines, line, column, s.prefix_lines, s.suffix_lines, s.window_step)
         bos = model.bos if model.add_bos and model.bos >= 0 else None
-        prompt = build_prompt(model.tokenize, model.fim, w, PromptBudget(s.prefix_tokens, s.suffix_tokens), bos)
+        budget = PromptBudget(s.prefix_tokens, s.suffix_tokens)
+        prompt = build_prompt(model.tokenize, model.piece, model.fim, w, budget, bos)
         mid_line = bool(w.after_cursor.strip())
         stop = single_line() if mid_line else end_of_block(indentation(lines[line]))
         gen = self.engine.generate(
             GenerationRequest(
-                prompt=tuple(prompt),
+                prompt=tuple(prompt.ids),
                 slot=req.slot,
                 max_tokens=s.max_tokens,
                 stop=stop,
                 prompt_time_limit_s=None if s.prompt_time_ms is None else s.prompt_time_ms / 1000,
                 generate_time_limit_s=None if s.generate_time_ms is None else s.generate_time_ms / 1000,
+                forced_prefix=prompt.healed,
             ),
             cancel,
         )
-        text = _drop_healed(gen.text, healed)
+        text = _after_healed(gen.text, prompt.healed)
         if gen.stop_reason in ("max_tokens", "time") and "\n" in text:
             text = text[: text.rfind("\n")]  # the last line was cut mid-way: keep whole lines only
         text = _trim_line_suffix(text, w.after_cursor).rstrip()

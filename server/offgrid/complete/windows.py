@@ -6,7 +6,7 @@ edges move in steps of `step` lines, not one line at a time, so the cached promp
 the cursor moves a little.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -17,18 +17,6 @@ class Windows:
     typed: str  # the cursor line up to the cursor
     after_cursor: str  # the cursor line after the cursor
     suffix: str  # after_cursor, "\n", then whole lines after the cursor line
-
-    def healed(self) -> tuple["Windows", str]:
-        """Move trailing whitespace out of the typed part, returning it.
-
-        Tokenizers glue a space to the word after it (" b"), so a prompt ending in bare spaces (or in an
-        indentation token of the wrong length) is one the model rarely saw, and it answers badly; the model
-        writes the whitespace itself and we drop it again.
-        """
-        body = self.typed.rstrip(" \t")
-        if body == self.typed:
-            return self, ""
-        return replace(self, typed=body), self.typed[len(body) :]
 
 
 def _floor_to(n: int, step: int) -> int:

@@ -17,6 +17,7 @@ class GenerationRequest:
     stop: StopRule | None = None
     prompt_time_limit_s: float | None = None  # abort prompt evaluation past this
     generate_time_limit_s: float | None = None  # applies once the first line is complete
+    forced_prefix: bytes = b""  # the text must start with these bytes (token healing); it is kept in the text
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from offgrid.engine.generation import Generation, GenerationRequest
 from offgrid.engine.kv_cache import ReusePlan, plan_reuse, shift_order
 from offgrid.engine.model import Model
 from offgrid.engine.sequences import SequencePool
+from offgrid.engine.token_healing import VocabIndex, constrained_argmax
 from offgrid.errors import OffgridError
 
 
@@ -36,6 +37,7 @@ class LlamaEngine:
         # ctypes must keep the callback object alive as long as llama.cpp may call it.
         self._abort_cb = llama_cpp.ggml_abort_callback(self._should_abort)
         llama_cpp.llama_set_abort_callback(model.ctx, self._abort_cb, None)
+        self._vocab: VocabIndex | None = None  # built on first use of token healing
         self.totals = {"evaluated": 0, "reused": 0, "shifted": 0, "generated": 0}
 
     def _should_abort(self, _data: ctypes.c_void_p) -> bool:
@@ -143,18 +145,19 @@ class LlamaEngine:
     def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, int]:
         cached = self.pool.tokens[seq]
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        text, n_gen, reason = "", 0, "max_tokens"
+        text, n_gen, reason, produced = "", 0, "max_tokens", b""
         while n_gen < req.max_tokens:
             if self._cancel is not None and self._cancel.is_set():
                 reason = "cancelled"
                 break
-            logits = llama_cpp.llama_get_logits_ith(self.model.ctx, -1)
-            token = int(np.ctypeslib.as_array(logits, shape=(self.model.n_vocab,)).argmax())
-            if self.model.ends_generation(token):
+            token = self._next_token(req.forced_prefix, produced)
+            if token is None or self.model.ends_generation(token):
                 reason = "end"
                 break
             n_gen += 1
-            text += decoder.decode(self.model.piece(token))
+            piece = self.model.piece(token)
+            produced += piece
+            text += decoder.decode(piece)
             if req.stop is not None and (cut := req.stop(text)) is not None:
                 text, reason = text[:cut], "stop_rule"
                 break
@@ -170,6 +173,20 @@ class LlamaEngine:
                 reason = "cancelled"
                 break
         return text.rstrip("\ufffd"), reason, n_gen
+
+    def _next_token(self, forced: bytes, produced: bytes) -> int | None:
+        """Greedy choice, restricted to tokens that agree with the forced prefix until it is spelled out."""
+        logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self.model.ctx, -1), shape=(self.model.n_vocab,))
+        if len(produced) >= len(forced):
+            return int(logits.argmax())
+        return constrained_argmax(logits, self.vocab_index(), forced[len(produced) :])
+
+    def vocab_index(self) -> VocabIndex:
+        """The vocabulary index token healing needs; built once (about half a second for 150k tokens)."""
+        if self._vocab is None:
+            m = self.model
+            self._vocab = VocabIndex(m.n_vocab, m.piece, m.ends_generation)
+        return self._vocab
 
     def _result(
         self, text: str, reason: str, prompt: list[int], plan: ReusePlan, n_eval: int, t0: float, t1: float, n_gen: int
