@@ -20,6 +20,7 @@ class EngineSettings:
     context_size: int = 8192
     documents: int = 4  # documents whose KV cache is kept warm at once (plus one scratch sequence)
     min_reuse_chunk: int = 32  # shortest run of cached tokens worth moving instead of recomputing
+    cache_reuse: str = "chunks"  # "chunks" (prefix + moved runs), "prefix" (llama-cpp-python's), "none"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.config import Settings
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
-from offgrid.engine.worker import PRIORITY_COMPLETION, Job, Worker
+from offgrid.engine.worker import PRIORITY_BACKGROUND, PRIORITY_COMPLETION, Job, Worker
 from offgrid.errors import ModelError, OffgridError
 from offgrid.models.progress import Progress, SilentProgress
 from offgrid.models.resolve import resolve_model
@@ -56,7 +56,7 @@ class ModelHost:
             path = resolve_model(self.settings.model_choice(), self._progress)
             e = self.settings.engine
             self.model = Model(Path(path), n_ctx=e.context_size, n_threads=e.threads, n_seq_max=e.documents + 1)
-            engine = LlamaEngine(self.model, min_chunk=e.min_reuse_chunk)
+            engine = LlamaEngine(self.model, min_chunk=e.min_reuse_chunk, reuse=e.cache_reuse)
             engine.vocab_index()  # now, not on the first keystroke
             self.completer = Completer(engine, self.settings.completion)
             self.state = HostState.READY
@@ -78,6 +78,12 @@ class ModelHost:
     def submit_completion(self, req: CompletionRequest) -> Job:
         """Queue a completion; a newer one for the same document supersedes it."""
         return self.worker.submit(req.slot, lambda cancel: self._complete(req, cancel), PRIORITY_COMPLETION)
+
+    def submit_prefetch(self, req: CompletionRequest) -> Job:
+        """Queue a speculative completion; any real request stops it."""
+        return self.worker.submit(
+            f"prefetch:{req.slot}", lambda cancel: self._complete(req, cancel), PRIORITY_BACKGROUND, background=True
+        )
 
     def _complete(self, req: CompletionRequest, cancel: threading.Event) -> Suggestion:
         if self.completer is None:

@@ -8,6 +8,7 @@ from lsprotocol import types
 from tests.support.lsp import change_doc, complete, inline_params, open_doc, running_server, status, wait_ready
 
 URI = "file:///work/example.py"
+MODEL_ONLY = {"completion": {"reuseSuggestions": False, "prefetch": False}}  # for exact token accounting
 
 
 async def test_initialize_advertises_inline_completion(tiny_model):
@@ -31,7 +32,7 @@ async def test_completion_item_starts_at_the_cursor(tiny_model):
 
 async def test_typing_along_a_line_evaluates_a_few_tokens_per_keystroke(tiny_model):
     text = "".join(f"def helper_{i}(value):\n    return value * {i}\n\n" for i in range(30))
-    async with running_server(str(tiny_model)) as client:
+    async with running_server(str(tiny_model), MODEL_ONLY) as client:
         await wait_ready(client)
         open_doc(client, URI, text + "result = ")
         line = text.count("\n")
@@ -106,32 +107,71 @@ async def test_broken_model_is_reported_once_and_server_keeps_answering(kind, tm
         assert expected in errors[0].message
 
 
+LONG_PROMPT = {"completion": {"prefixLines": 1000, "prefixTokens": 7000}}
+
+
 async def test_cancel_request_stops_prompt_evaluation(slow_model):
-    text = "".join(f"value_{i} = compute({i}, 'some words here')\n" for i in range(400))
-    async with running_server(str(slow_model)) as client:
+    text = "".join(f"value_{i} = compute({i}, 'some words here')\n" for i in range(600))
+    async with running_server(str(slow_model), LONG_PROMPT) as client:
         await wait_ready(client)
         open_doc(client, URI, text)
-        task = asyncio.ensure_future(client.text_document_inline_completion_async(inline_params(URI, 200, 0)))
+        task = asyncio.ensure_future(client.text_document_inline_completion_async(inline_params(URI, 550, 0)))
         await asyncio.sleep(0.3)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
         await asyncio.sleep(0.2)
         totals = (await status(client))["totals"]
-        # the prompt (about 1,300 tokens) was not evaluated to the end
-        assert totals["evaluated"] < 1024, totals
+        # the prompt (about 7,000 tokens, well over a second) was not evaluated to the end
+        assert totals["evaluated"] < 5000, totals
 
 
 async def test_a_newer_request_supersedes_older_ones(slow_model):
-    text = "".join(f"value_{i} = compute({i}, 'some words here')\n" for i in range(400))
-    async with running_server(str(slow_model)) as client:
+    text = "".join(f"value_{i} = compute({i}, 'some words here')\n" for i in range(600))
+    async with running_server(str(slow_model), LONG_PROMPT) as client:
         await wait_ready(client)
         open_doc(client, URI, text)
-        first = asyncio.ensure_future(complete(client, URI, 200, 0))
+        first = asyncio.ensure_future(complete(client, URI, 550, 0))
         await asyncio.sleep(0.2)
-        second = asyncio.ensure_future(complete(client, URI, 201, 0))
-        third = asyncio.ensure_future(complete(client, URI, 202, 0))
+        second = asyncio.ensure_future(complete(client, URI, 551, 0))
+        third = asyncio.ensure_future(complete(client, URI, 552, 0))
         results = await asyncio.gather(first, second, third)
         assert results[0].items == () and results[1].items == ()  # stopped, dropped
         st = await status(client)
         assert st["dropped"] >= 1
+
+
+async def test_typing_through_a_suggestion_is_answered_without_the_model(tiny_model):
+    async with running_server(str(tiny_model), {"completion": {"prefetch": False}}) as client:
+        await wait_ready(client)
+        open_doc(client, URI, "x = ")
+        first = await complete(client, URI, 0, 4)
+        shown = first.items[0].insert_text if first.items else ""
+        if len(shown) < 2 or "\n" in shown[:1]:
+            pytest.skip("the random model suggested too little to type through")
+        evaluated_before = (await status(client))["totals"]["evaluated"]
+        change_doc(client, URI, 2, (0, 4), (0, 4), shown[0])
+        second = await complete(client, URI, 0, 5)
+        assert second.items and second.items[0].insert_text == shown[1:]
+        st = await status(client)
+        assert st["totals"]["evaluated"] == evaluated_before  # the model did nothing
+        assert client.metrics[-1]["source"] == "typed-through"
+
+
+async def test_prefetch_answers_after_accepting(tiny_model):
+    async with running_server(str(tiny_model)) as client:
+        await wait_ready(client)
+        open_doc(client, URI, "x = ")
+        first = await complete(client, URI, 0, 4)
+        if not first.items:
+            pytest.skip("the random model suggested nothing")
+        shown = first.items[0].insert_text
+        await asyncio.sleep(1.0)  # idle: the prefetch runs
+        if not (await status(client))["answers"].get("prefetched"):
+            pytest.skip("the random model's prefetched suggestion was empty")
+        change_doc(client, URI, 2, (0, 4), (0, 4), shown)  # accept
+        lines = ("x = " + shown).split("\n")
+        evaluated = (await status(client))["totals"]["evaluated"]
+        result = await complete(client, URI, len(lines) - 1, len(lines[-1].encode("utf-16-le")) // 2)
+        assert client.metrics[-1]["source"] == "prefetch" and result.items
+        assert (await status(client))["totals"]["evaluated"] == evaluated

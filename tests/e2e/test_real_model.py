@@ -63,7 +63,7 @@ async def test_typing_along_reuses_the_cache(qwen_model):
             change_doc(client, URI, i + 1, (6, 7 + i), (6, 7 + i), ch)
             await complete(client, URI, 6, 8 + i)
             last = (await status(client))["last"]
-            assert last["evaluated"] <= 3, last
+            assert last["source"] != "model" or last["evaluated"] <= 3, last  # typed-through, or a few tokens
 
 
 async def test_model_without_fim_completes_prefix_only(smollm_model):

@@ -21,6 +21,12 @@ async def running_server(
 ) -> AsyncIterator[LanguageClient]:
     """An initialized client talking to a fresh `offgrid serve`; shut down afterwards."""
     client = make_test_lsp_client()
+    client.metrics = []  # type: ignore[attr-defined]
+
+    @client.feature("offgrid/metrics")
+    def _metrics(_ls: LanguageClient, params: Any) -> None:
+        client.metrics.append(plain(params))  # type: ignore[attr-defined]
+
     args = ["-m", "offgrid", "serve", *extra_args] + (["--model", model] if model else [])
     await client.start_io(sys.executable, *args, env=env)
     try:

@@ -68,9 +68,15 @@ def write_tiny_gguf(
     def t(name: str, *shape: int) -> None:
         w.add_tensor(name, (rng.standard_normal(shape) * 0.2).astype(np.float32))
 
-    t("token_embd.weight", n_vocab, n_embd)
+    # Dimension 0 of every embedding is large, so it dominates the normalized final state; its output weight is
+    # negative for control tokens, so random weights never end a generation early and tests stay deterministic.
+    embd = (rng.standard_normal((n_vocab, n_embd)) * 0.2).astype(np.float32)
+    embd[:, 0] = 3.0
+    w.add_tensor("token_embd.weight", embd)
     w.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
-    t("output.weight", n_vocab, n_embd)
+    out = (rng.standard_normal((n_vocab, n_embd)) * 0.2).astype(np.float32)
+    out[:, 0] = [-1.0 if ty == gguf.TokenType.CONTROL else 1.0 for ty in types]
+    w.add_tensor("output.weight", out)
     for i in range(n_layer):
         w.add_tensor(f"blk.{i}.attn_norm.weight", np.ones(n_embd, dtype=np.float32))
         w.add_tensor(f"blk.{i}.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))

@@ -44,8 +44,20 @@ def test_prompt_without_fim_is_prefix_then_typed():
 
 def test_budgets_keep_the_end_of_the_prefix_and_the_start_of_the_suffix():
     w = cut_windows(split_lines("0123456789\nab\n9876543210"), 1, 1, 10, 10, 1)
-    p = build_prompt(chars, piece, FIM, w, PromptBudget(prefix_tokens=4, suffix_tokens=3))
-    assert p.ids == [-1, *chars("789\n"), -2, *chars("b\n9"), -3] and p.healed == b"a"
+    p = build_prompt(chars, piece, FIM, w, PromptBudget(prefix_tokens=4, suffix_tokens=3, step_lines=1))
+    assert p.ids == [-1, *chars("789\n"), -2, *chars("b\n9"), -3] and p.healed == b"a"  # one line over budget
+
+
+def test_prefix_over_budget_drops_whole_lines_in_steps():
+    lines = [f"line{i:02d}" for i in range(40)] + ["x"]
+    starts = set()
+    for n in range(30, 38):  # the cursor moves down eight lines
+        w = cut_windows(lines[: n + 1], n, 0, 100, 0, 1)
+        p = build_prompt(chars, piece, FIM, w, PromptBudget(prefix_tokens=6 * 20, suffix_tokens=0, step_lines=4))
+        prefix = "".join(chr(t) for t in p.ids[1 : p.ids.index(-2)])
+        assert prefix.endswith("\n") and len(prefix) <= 120 and prefix.startswith("line")
+        starts.add(prefix[:6])
+    assert len(starts) <= 3  # the first line moved in steps of four, not once per line
 
 
 def test_nothing_held_back_at_the_start_of_a_line():

@@ -76,3 +76,24 @@ def test_cancelled_before_start_never_runs(worker):
     with pytest.raises(Cancelled):
         job.future.result(5)
     assert ran == []
+
+
+def test_real_work_stops_background_work(worker):
+    started, _release, fn = blocker()
+    speculative = worker.submit("prefetch:doc", fn, background=True)
+    started.wait(5)
+    queued = worker.submit("prefetch:other", lambda c: "never", background=True)
+    real = worker.submit("elsewhere", lambda c: "real")
+    assert speculative.future.result(5) == "cancelled"
+    with pytest.raises(Cancelled):
+        queued.future.result(5)
+    assert real.future.result(5) == "real"
+
+
+def test_background_work_does_not_stop_real_work(worker):
+    started, release, fn = blocker()
+    real = worker.submit("doc", fn)
+    started.wait(5)
+    worker.submit("prefetch:doc", lambda c: "later", background=True)
+    release.set()
+    assert real.future.result(5) == "done"

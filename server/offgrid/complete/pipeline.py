@@ -23,6 +23,8 @@ class CompletionSettings:
     max_tokens: int = 128
     prompt_time_ms: int | None = 10_000
     generate_time_ms: int | None = 1_500
+    reuse_suggestions: bool = True  # answer typed-through suggestions from memory, without the model
+    prefetch: bool = True  # while idle, compute the next suggestion as if the shown one were accepted
 
 
 def _trim_line_suffix(text: str, after_cursor: str) -> str:
@@ -54,7 +56,7 @@ class Completer:
         column = min(max(req.column, 0), len(lines[line]))
         w = cut_windows(lines, line, column, s.prefix_lines, s.suffix_lines, s.window_step)
         bos = model.bos if model.add_bos and model.bos >= 0 else None
-        budget = PromptBudget(s.prefix_tokens, s.suffix_tokens)
+        budget = PromptBudget(s.prefix_tokens, s.suffix_tokens, s.window_step)
         prompt = build_prompt(model.tokenize, model.piece, model.fim, w, budget, bos)
         mid_line = bool(w.after_cursor.strip())
         stop = single_line() if mid_line else end_of_block(indentation(lines[line]))

@@ -17,12 +17,31 @@ class PromptBudget:
 
     prefix_tokens: int = 1024
     suffix_tokens: int = 256
+    step_lines: int = 16  # the prefix window drops lines from the top this many at a time
 
 
-def _tail_tokens(tokenize: Tokenize, text: str, budget: int) -> list[int]:
-    """The last `budget` tokens of `text`."""
-    ids = tokenize(text[-budget * _CHARS_PER_TOKEN :])
-    return ids[-budget:] if budget > 0 else []
+def _prefix_tokens(tokenize: Tokenize, text: str, budget: int, step: int) -> list[int]:
+    """Tokens of the prefix window's whole lines, dropping lines from the top in steps of `step` until they fit.
+
+    Cutting the first `n - budget` tokens instead would move the prompt's start on every keystroke once the
+    budget binds, and with it every cached token after it.
+    """
+    if budget <= 0:
+        return []
+    lines = text.splitlines(keepends=True)
+    # never tokenize more than a generous guess of what can fit (a 5 MB line would take seconds)
+    chars, first = 0, len(lines)
+    while first > 0 and chars + len(lines[first - 1]) <= budget * _CHARS_PER_TOKEN:
+        first -= 1
+        chars += len(lines[first])
+    start = first + (-first % step)  # round the first kept line up to a step boundary, so it moves in steps
+    ids = tokenize("".join(lines[start:]))
+    while len(ids) > budget and start < len(lines):
+        start += step
+        ids = tokenize("".join(lines[start:]))
+    if not ids and lines and start >= len(lines):  # one line alone is over budget: keep its tail
+        ids = tokenize(lines[-1][-budget * _CHARS_PER_TOKEN :])[-budget:]
+    return ids
 
 
 def _head_tokens(tokenize: Tokenize, text: str, budget: int) -> list[int]:
@@ -52,7 +71,7 @@ def build_prompt(
     typed = tokenize(w.typed)
     healed = b"".join(piece(t) for t in typed[-1:])
     typed = typed[:-1]
-    prefix = _tail_tokens(tokenize, w.prefix, budget.prefix_tokens)
+    prefix = _prefix_tokens(tokenize, w.prefix, budget.prefix_tokens, max(1, budget.step_lines))
     if fim is None:
         return Prompt(head + prefix + typed, healed)
     suffix = _head_tokens(tokenize, w.suffix, budget.suffix_tokens)

@@ -15,6 +15,9 @@ from offgrid.engine.sequences import SequencePool
 from offgrid.engine.token_healing import VocabIndex, constrained_argmax
 from offgrid.errors import OffgridError
 
+REUSE_MODES = ("chunks", "prefix", "none")
+CHANGED_RUN = 4  # runs this long that survive an edit count as unchanged in the `changed` metric
+
 
 class _Aborted(Exception):
     pass
@@ -23,9 +26,12 @@ class _Aborted(Exception):
 class LlamaEngine:
     """Runs generations on one Model. Call from a single thread (the worker)."""
 
-    def __init__(self, model: Model, min_chunk: int = 32) -> None:
+    def __init__(self, model: Model, min_chunk: int = 32, reuse: str = "chunks") -> None:
+        if reuse not in REUSE_MODES:
+            raise ValueError(f"cache reuse must be one of {', '.join(REUSE_MODES)}, not {reuse!r}")
         self.model = model
         self.min_chunk = min_chunk
+        self.reuse = reuse
         if model.n_seq_max < 2:
             raise ValueError("the engine needs at least two sequences: documents and one scratch")
         self.scratch_seq = model.n_seq_max - 1  # holds reused chunks while the gaps before them are decoded
@@ -37,6 +43,7 @@ class LlamaEngine:
         # ctypes must keep the callback object alive as long as llama.cpp may call it.
         self._abort_cb = llama_cpp.ggml_abort_callback(self._should_abort)
         llama_cpp.llama_set_abort_callback(model.ctx, self._abort_cb, None)
+        self._decoded_prompt = 0  # prompt tokens decoded by the current request, aborted batches excluded
         self._vocab: VocabIndex | None = None  # built on first use of token healing
         self.totals = {"evaluated": 0, "reused": 0, "shifted": 0, "generated": 0}
 
@@ -104,6 +111,7 @@ class LlamaEngine:
                     raise _Aborted
                 raise OffgridError(f"llama_decode failed with status {rc}")
             cached.extend(tokens[first:last])
+            self._decoded_prompt += last - first
 
     # --- generation -----------------------------------------------------------------------------------
 
@@ -119,28 +127,35 @@ class LlamaEngine:
     def _generate(self, req: GenerationRequest) -> Generation:
         prompt = list(req.prompt)
         t0 = time.monotonic()
+        self._decoded_prompt = 0
         seq, evicted = self.pool.acquire(req.slot)
         if evicted is not None:
             llama_cpp.llama_memory_seq_rm(self.model.memory, evicted, -1, -1)
         cached = self.pool.tokens[seq]
-        plan = plan_reuse(cached, prompt, self.min_chunk, self.model.can_shift)
+        changed = len(plan_reuse(cached, prompt, CHANGED_RUN, True).evaluate)  # what really changed, for metrics
+        if self.reuse == "none":  # the baseline that re-evaluates everything (lsp-ai)
+            plan = ReusePlan(0, (), tuple(range(len(prompt))))
+        else:
+            plan = plan_reuse(cached, prompt, self.min_chunk, self.reuse == "chunks" and self.model.can_shift)
         needed = len(prompt) + req.max_tokens
         if needed > self.model.n_ctx or not self._make_room(seq, needed):
             llama_cpp.llama_memory_seq_rm(self.model.memory, seq, -1, -1)
             cached.clear()
-            return self._result("", "context_full", prompt, ReusePlan(0), 0, t0, t0, 0)
+            return self._result("", "context_full", prompt, ReusePlan(0), t0, t0, 0, changed)
         if req.prompt_time_limit_s is not None:
             self._prompt_deadline = t0 + req.prompt_time_limit_s
         try:
             self._rebuild(seq, prompt, plan)
         except _Aborted:
             reason = "cancelled" if self._cancel and self._cancel.is_set() else "prompt_time"
-            return self._result("", reason, prompt, plan, 0, t0, time.monotonic(), 0)
+            return self._result("", reason, prompt, plan, t0, time.monotonic(), 0, changed)
         finally:
             self._prompt_deadline = None
         t1 = time.monotonic()
+        n_prompt_decoded = self._decoded_prompt
         text, reason, n_gen = self._sample_loop(seq, req, t1)
-        return self._result(text, reason, prompt, plan, len(plan.evaluate), t0, t1, n_gen)
+        self._decoded_prompt = n_prompt_decoded  # generated tokens are counted apart
+        return self._result(text, reason, prompt, plan, t0, t1, n_gen, changed)
 
     def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, int]:
         cached = self.pool.tokens[seq]
@@ -189,8 +204,9 @@ class LlamaEngine:
         return self._vocab
 
     def _result(
-        self, text: str, reason: str, prompt: list[int], plan: ReusePlan, n_eval: int, t0: float, t1: float, n_gen: int
+        self, text: str, reason: str, prompt: list[int], plan: ReusePlan, t0: float, t1: float, n_gen: int, changed: int
     ) -> Generation:
+        n_eval = self._decoded_prompt
         self.totals["evaluated"] += n_eval
         self.totals["reused"] += plan.n_prefix
         self.totals["shifted"] += plan.n_shifted
@@ -205,6 +221,7 @@ class LlamaEngine:
             n_generated=n_gen,
             prompt_ms=(t1 - t0) * 1000,
             generate_ms=(time.monotonic() - t1) * 1000,
+            n_changed=changed,
         )
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 PRIORITY_COMPLETION = 0  # typing must never wait behind slower work
 PRIORITY_ACTION = 10
+PRIORITY_BACKGROUND = 20  # speculative work: dropped or stopped as soon as real work arrives
 
 
 @dataclass(order=True)
@@ -30,6 +31,11 @@ class Job:
     fn: Callable[[threading.Event], Any] = field(compare=False)
     cancel_event: threading.Event = field(compare=False, default_factory=threading.Event)
     future: Future = field(compare=False, default_factory=Future)
+    background: bool = field(compare=False, default=False)
+
+    def makes_stale(self, other: "Job", supersede: bool) -> bool:
+        """A newer job replaces older ones for its key (when superseding); real work displaces speculation."""
+        return (supersede and other.key == self.key) or (not self.background and other.background)
 
     def cancel(self) -> None:
         """Stop the job: before it starts it never runs; while running its fn sees the event."""
@@ -55,21 +61,22 @@ class Worker:
         fn: Callable[[threading.Event], Any],
         priority: int = PRIORITY_COMPLETION,
         supersede: bool = True,
+        background: bool = False,
     ) -> Job:
-        """Queue `fn`; with `supersede`, older jobs with the same key are cancelled."""
-        job = Job(priority, next(self._counter), key, fn)
+        """Queue `fn`; with `supersede`, older jobs with the same key are cancelled. Any job that is not
+        `background` also cancels background jobs, queued or running."""
+        job = Job(priority, next(self._counter), key, fn, background=background)
         with self._cv:
             if self._stopped:
                 job.future.set_exception(Cancelled("the model worker has stopped"))
                 return job
-            if supersede:
-                for old in [j for j in self._queue if j.key == key]:
-                    self._queue.remove(old)
-                    old.cancel()
-                    old.future.set_exception(Cancelled("superseded by a newer request"))
-                    self.dropped += 1
-                if self._running is not None and self._running.key == key:
-                    self._running.cancel()
+            for old in [j for j in self._queue if job.makes_stale(j, supersede)]:
+                self._queue.remove(old)
+                old.cancel()
+                old.future.set_exception(Cancelled("superseded by a newer request"))
+                self.dropped += 1
+            if self._running is not None and job.makes_stale(self._running, supersede):
+                self._running.cancel()
             self._queue.append(job)
             self._queue.sort()
             self._cv.notify()

@@ -8,12 +8,11 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from offgrid import __version__
-from offgrid.complete.request import CompletionRequest
+from offgrid.complete.suggestion_cache import SuggestionCache
 from offgrid.config import Settings, parse_settings
-from offgrid.errors import Cancelled, OffgridError
 from offgrid.host import HostState, ModelHost
 from offgrid.lsp.documents import Documents
-from offgrid.lsp.positions import column_to_utf16
+from offgrid.lsp.inline_completion import inline_completion_handler
 from offgrid.lsp.progress import LspProgress
 
 log = logging.getLogger(__name__)
@@ -31,6 +30,8 @@ class OffgridServer(LanguageServer):
         self.documents = Documents()
         self.host: ModelHost | None = None
         self.last: dict[str, Any] = {}
+        self.suggestions = SuggestionCache()
+        self.counts: dict[str, int] = {}  # answers by source: model, typed-through, prefetch
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
         """Tell the user something they need to act on (once, not per keystroke)."""
@@ -87,12 +88,13 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: OffgridServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.documents.close(params.text_document.uri)
+        ls.suggestions.forget(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def inline_completion(
         ls: OffgridServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList | None:
-        return await _inline_completion(ls, params)
+        return await inline_completion_handler(ls, params)
 
     @server.feature(STATUS_REQUEST)
     def status(ls: OffgridServer, _params: Any) -> dict[str, Any]:
@@ -125,57 +127,6 @@ def _client_has_progress(ls: OffgridServer) -> bool:
     return bool(window and window.work_done_progress)
 
 
-async def _inline_completion(
-    ls: OffgridServer, params: types.InlineCompletionParams
-) -> types.InlineCompletionList | None:
-    doc = ls.documents.get(params.text_document.uri)
-    host = ls.host
-    if doc is None or host is None or host.state is not HostState.READY:
-        return types.InlineCompletionList(items=[])
-    pos = params.position
-    line = min(max(pos.line, 0), doc.line_count() - 1)
-    version = doc.version
-    req = CompletionRequest(
-        text=doc.text,
-        line=line,
-        column=doc.column(line, pos.character),
-        slot=doc.uri,
-        language=doc.language_id,
-        invoked=params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked,
-    )
-    job = host.submit_completion(req)
-    try:
-        suggestion = await asyncio.wrap_future(job.future)
-    except asyncio.CancelledError:
-        job.cancel()  # $/cancelRequest: stop the model within a token
-        raise
-    except Cancelled:
-        return types.InlineCompletionList(items=[])
-    except OffgridError as e:
-        log.warning("completion failed: %s", e)
-        return types.InlineCompletionList(items=[])
-    g = suggestion.generation
-    if g is not None:
-        ls.last = {
-            "uri": doc.uri,
-            "stopReason": g.stop_reason,
-            "promptTokens": g.n_prompt,
-            "reused": g.n_reused,
-            "shifted": g.n_shifted,
-            "evaluated": g.n_evaluated,
-            "generated": g.n_generated,
-            "promptMs": round(g.prompt_ms, 1),
-            "generateMs": round(g.generate_ms, 1),
-        }
-    if doc.version != version or ls.documents.get(doc.uri) is not doc or not suggestion.text:
-        return types.InlineCompletionList(items=[])  # the document changed meanwhile: this answer is stale
-    text = doc.line_text(suggestion.line)
-    start = types.Position(suggestion.line, column_to_utf16(text, suggestion.column))
-    end = types.Position(suggestion.line, column_to_utf16(text, suggestion.replace_to_column))
-    item = types.InlineCompletionItem(insert_text=suggestion.text, range=types.Range(start, end))
-    return types.InlineCompletionList(items=[item])
-
-
 def _status(ls: OffgridServer) -> dict[str, Any]:
     host = ls.host
     out: dict[str, Any] = {
@@ -197,4 +148,5 @@ def _status(ls: OffgridServer) -> dict[str, Any]:
     if host and host.completer is not None:
         out["totals"] = dict(host.completer.engine.totals)
         out["dropped"] = host.worker.dropped
+        out["answers"] = dict(ls.counts)
     return out

@@ -1,0 +1,141 @@
+"""textDocument/inlineCompletion: from memory when the user typed through a suggestion, else from the model;
+then a speculative prefetch of the next one, and per-request metrics."""
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from offgrid.complete.request import CompletionRequest, Suggestion
+from offgrid.complete.speculation import accepted_request
+from offgrid.errors import Cancelled, OffgridError
+from offgrid.host import HostState
+from offgrid.lsp.documents import Document
+from offgrid.lsp.positions import column_to_utf16
+
+if TYPE_CHECKING:
+    from offgrid.lsp.server import OffgridServer
+
+log = logging.getLogger(__name__)
+METRICS_NOTIFICATION = "offgrid/metrics"
+EMPTY = types.InlineCompletionList(items=[])
+
+
+async def inline_completion_handler(
+    ls: "OffgridServer", params: types.InlineCompletionParams
+) -> types.InlineCompletionList:
+    """Answer one inline completion request."""
+    t0 = time.perf_counter()
+    doc = ls.documents.get(params.text_document.uri)
+    host = ls.host
+    if doc is None or host is None or host.state is not HostState.READY:
+        return EMPTY
+    line = min(max(params.position.line, 0), doc.line_count() - 1)
+    column = doc.column(line, params.position.character)
+    offset = doc.offset(line, params.position.character)
+    settings = host.settings.completion
+    if settings.reuse_suggestions and (hit := ls.suggestions.lookup(doc.uri, doc.text, offset)):
+        text, origin = hit
+        _publish(
+            ls,
+            {
+                "uri": doc.uri,
+                "source": "typed-through" if origin == "model" else "prefetch",
+                "serverMs": round((time.perf_counter() - t0) * 1000, 2),
+            },
+        )
+        return _item(doc, line, column, column, text)
+    req = CompletionRequest(
+        text=doc.text,
+        line=line,
+        column=column,
+        slot=doc.uri,
+        language=doc.language_id,
+        invoked=params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked,
+    )
+    version = doc.version
+    suggestion = await _run(ls, req)
+    if suggestion is None:
+        return EMPTY
+    _publish(ls, _metrics(doc.uri, suggestion, t0))
+    if suggestion.text:
+        ls.suggestions.remember(doc.uri, req.text, offset, suggestion.text)
+        if settings.prefetch:
+            _prefetch(ls, req, offset, suggestion.text)
+    if doc.version != version or ls.documents.get(doc.uri) is not doc or not suggestion.text:
+        return EMPTY  # the document changed meanwhile: this answer is stale
+    return _item(doc, suggestion.line, suggestion.column, suggestion.replace_to_column, suggestion.text)
+
+
+async def _run(ls: "OffgridServer", req: CompletionRequest) -> Suggestion | None:
+    assert ls.host is not None
+    job = ls.host.submit_completion(req)
+    try:
+        return await asyncio.wrap_future(job.future)
+    except asyncio.CancelledError:
+        job.cancel()  # $/cancelRequest: stop the model within a token
+        raise
+    except Cancelled:
+        return None
+    except OffgridError as e:
+        log.warning("completion failed: %s", e)
+        return None
+
+
+def _prefetch(ls: "OffgridServer", req: CompletionRequest, offset: int, text: str) -> None:
+    """Compute, while idle, the suggestion that follows if this one is accepted; real requests stop it."""
+    assert ls.host is not None
+    nxt, end = accepted_request(req, offset, text)
+    job = ls.host.submit_prefetch(nxt)
+    loop = asyncio.get_running_loop()
+
+    def done(_f: object) -> None:
+        if job.future.cancelled() or job.future.exception() is not None:
+            return
+        result: Suggestion = job.future.result()
+        if result.text:
+            loop.call_soon_threadsafe(_remember_prefetched, ls, nxt, end, result.text)
+
+    job.future.add_done_callback(done)
+
+
+def _remember_prefetched(ls: "OffgridServer", req: CompletionRequest, offset: int, text: str) -> None:
+    ls.suggestions.remember(req.slot, req.text, offset, text, "prefetch")
+    ls.counts["prefetched"] = ls.counts.get("prefetched", 0) + 1
+
+
+def _item(doc: Document, line: int, column: int, end_column: int, text: str) -> types.InlineCompletionList:
+    source = doc.line_text(line)
+    start = types.Position(line, column_to_utf16(source, column))
+    end = types.Position(line, column_to_utf16(source, end_column))
+    return types.InlineCompletionList(
+        items=[types.InlineCompletionItem(insert_text=text, range=types.Range(start, end))]
+    )
+
+
+def _metrics(uri: str, s: Suggestion, t0: float) -> dict[str, Any]:
+    g = s.generation
+    out: dict[str, Any] = {"uri": uri, "source": "model", "serverMs": round((time.perf_counter() - t0) * 1000, 1)}
+    if g is not None:
+        out.update(
+            stopReason=g.stop_reason,
+            promptTokens=g.n_prompt,
+            reused=g.n_reused,
+            shifted=g.n_shifted,
+            evaluated=g.n_evaluated,
+            changed=g.n_changed,
+            generated=g.n_generated,
+            promptMs=round(g.prompt_ms, 1),
+            generateMs=round(g.generate_ms, 1),
+        )
+    return out
+
+
+def _publish(ls: "OffgridServer", metrics: dict[str, Any]) -> None:
+    """Keep the last request's figures for offgrid/status, log them (no source text), and notify the editor."""
+    ls.last = metrics
+    ls.counts[metrics["source"]] = ls.counts.get(metrics["source"], 0) + 1
+    log.info("completion %s", {k: v for k, v in metrics.items() if k != "uri"})
+    ls.protocol.notify(METRICS_NOTIFICATION, metrics)
