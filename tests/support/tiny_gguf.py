@@ -75,16 +75,19 @@ def write_tiny_gguf(
     w.add_tensor("token_embd.weight", embd)
     w.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
     out = (rng.standard_normal((n_vocab, n_embd)) * 0.2).astype(np.float32)
-    out[:, 0] = [-1.0 if ty == gguf.TokenType.CONTROL else 1.0 for ty in types]
+    out[:, 0] = [-8.0 if ty == gguf.TokenType.CONTROL else 1.0 for ty in types]
     w.add_tensor("output.weight", out)
     for i in range(n_layer):
         w.add_tensor(f"blk.{i}.attn_norm.weight", np.ones(n_embd, dtype=np.float32))
         w.add_tensor(f"blk.{i}.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
-        for name in ("attn_q", "attn_k", "attn_v", "attn_output"):
+        for name in ("attn_q", "attn_k", "attn_v"):
             t(f"blk.{i}.{name}.weight", n_embd, n_embd)
         t(f"blk.{i}.ffn_gate.weight", n_ff, n_embd)
         t(f"blk.{i}.ffn_up.weight", n_ff, n_embd)
-        t(f"blk.{i}.ffn_down.weight", n_embd, n_ff)
+        for name, n_in in (("attn_output", n_embd), ("ffn_down", n_ff)):
+            m = (rng.standard_normal((n_embd, n_in)) * 0.2).astype(np.float32)
+            m[0, :] = 0.0  # layers never write to dimension 0, so it stays positive to the end
+            w.add_tensor(f"blk.{i}.{name}.weight", m)
     w.write_header_to_file()
     w.write_kv_data_to_file()
     w.write_tensors_to_file()
