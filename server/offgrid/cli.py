@@ -28,6 +28,26 @@ def _parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="check that completions can work here")
     doctor.add_argument("--model", help=model_help)
 
+    bench = sub.add_parser("bench", help="measure offgrid (prints figures)")
+    bench_sub = bench.add_subparsers(dest="bench", required=True)
+    lat = bench_sub.add_parser("latency", help="replay an editing session keystroke by keystroke")
+    lat.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    lat.add_argument("--keystrokes", type=int, default=300)
+    lat.add_argument("--pace-ms", type=int, default=120, help="time between keystrokes")
+    lat.add_argument(
+        "--modes",
+        default="sequential,nvim,vscode",
+        help="client behaviours for offgrid's own run: sequential (waits for each answer), nvim "
+        "(never cancels), vscode (cancels the previous request)",
+    )
+    lat.add_argument(
+        "--no-reuse-every",
+        type=int,
+        default=10,
+        help="ask the slow no-reuse baseline only every N keystrokes (its per-request cost is the same)",
+    )
+    lat.add_argument("--json", action="store_true")
+
     fetch = sub.add_parser("fetch", help="download and verify a preset's model")
     fetch.add_argument("preset", nargs="?", default=DEFAULT_PRESET, choices=sorted(PRESETS))
     return p
@@ -54,6 +74,12 @@ def main(argv: list[str] | None = None) -> int:
         from offgrid.commands.doctor import run_doctor
 
         return run_doctor(args.model)
+    if args.command == "bench":
+        from offgrid.bench.latency import run_bench_latency
+
+        return run_bench_latency(
+            args.model, args.keystrokes, args.pace_ms, args.modes.split(","), args.no_reuse_every, args.json
+        )
     from offgrid.commands.fetch import run_fetch
 
     return run_fetch(args.preset)

@@ -18,7 +18,7 @@ class EngineSettings:
 
     threads: int | None = None  # None: the physical cores
     context_size: int = 8192
-    documents: int = 4  # documents whose KV cache is kept warm at once (plus one scratch sequence)
+    documents: int = 4  # documents whose KV cache is kept warm at once (plus a scratch and a speculative sequence)
     min_reuse_chunk: int = 32  # shortest run of cached tokens worth moving instead of recomputing
     cache_reuse: str = "chunks"  # "chunks" (prefix + moved runs), "prefix" (llama-cpp-python's), "none"
 

@@ -55,7 +55,7 @@ class ModelHost:
         try:
             path = resolve_model(self.settings.model_choice(), self._progress)
             e = self.settings.engine
-            self.model = Model(Path(path), n_ctx=e.context_size, n_threads=e.threads, n_seq_max=e.documents + 1)
+            self.model = Model(Path(path), n_ctx=e.context_size, n_threads=e.threads, n_seq_max=e.documents + 2)
             engine = LlamaEngine(self.model, min_chunk=e.min_reuse_chunk, reuse=e.cache_reuse)
             engine.vocab_index()  # now, not on the first keystroke
             self.completer = Completer(engine, self.settings.completion)
@@ -82,7 +82,7 @@ class ModelHost:
     def submit_prefetch(self, req: CompletionRequest) -> Job:
         """Queue a speculative completion; any real request stops it."""
         return self.worker.submit(
-            f"prefetch:{req.slot}", lambda cancel: self._complete(req, cancel), PRIORITY_BACKGROUND, background=True
+            "prefetch", lambda cancel: self._complete(req, cancel), PRIORITY_BACKGROUND, background=True
         )
 
     def _complete(self, req: CompletionRequest, cancel: threading.Event) -> Suggestion:

@@ -17,7 +17,7 @@ quiet_llama(False)
 
 @pytest.fixture
 def engine(tiny_model):
-    model = Model(tiny_model, n_ctx=2048, n_seq_max=3)
+    model = Model(tiny_model, n_ctx=2048, n_seq_max=4)
     eng = LlamaEngine(model, min_chunk=8)
     yield eng
     eng.close()
@@ -138,3 +138,12 @@ def test_forced_prefix_constrains_the_first_tokens(engine):
     forced = b"resul"
     g = gen(engine, prompt_of(engine, "x = "), max_tokens=12, forced_prefix=forced)
     assert g.text.encode().startswith(forced)
+
+
+def test_speculative_fork_reuses_a_document_cache_without_touching_it(engine):
+    doc = prompt_of(engine, "def f(x):\n    return x\n" * 10)
+    gen(engine, doc, slot="a")
+    spec = gen(engine, doc + prompt_of(engine, "# more"), slot="spec", fork_from="a")
+    assert spec.n_reused >= len(doc) - 1 and spec.n_evaluated <= 8
+    again = gen(engine, doc, slot="a")
+    assert again.n_evaluated == 1  # the document's own sequence is intact

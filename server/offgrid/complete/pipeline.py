@@ -64,6 +64,7 @@ class Completer:
             GenerationRequest(
                 prompt=tuple(prompt.ids),
                 slot=req.slot,
+                fork_from=req.fork_from,
                 max_tokens=s.max_tokens,
                 stop=stop,
                 prompt_time_limit_s=None if s.prompt_time_ms is None else s.prompt_time_ms / 1000,

@@ -15,6 +15,7 @@ class CompletionRequest:
     slot: str = "default"  # which KV cache sequence to use: one per document
     language: str = ""
     invoked: bool = False  # the user asked explicitly (not typing)
+    fork_from: str | None = None  # speculative requests: reuse this slot's cache through a copy
 
 
 @dataclass(frozen=True)

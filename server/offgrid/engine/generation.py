@@ -17,6 +17,7 @@ class GenerationRequest:
     stop: StopRule | None = None
     prompt_time_limit_s: float | None = None  # abort prompt evaluation past this
     generate_time_limit_s: float | None = None  # applies once the first line is complete
+    fork_from: str | None = None  # start from a copy of this slot's cache (speculative work on its own slot)
     forced_prefix: bytes = b""  # the text must start with these bytes (token healing); it is kept in the text
 
 

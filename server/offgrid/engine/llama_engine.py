@@ -79,6 +79,18 @@ class LlamaEngine:
             llama_cpp.llama_memory_seq_rm(mem, scratch, -1, -1)
         self._decode(seq, prompt, len(cached), len(prompt), logits_last=True)
 
+    def _fork(self, source_slot: str, seq: int) -> None:
+        """Start `seq` as a copy of another slot's cache. In a unified KV cache the copy only tags the same cells,
+        so speculative work can reuse a document's cache without disturbing it."""
+        mem = self.model.memory
+        llama_cpp.llama_memory_seq_rm(mem, seq, -1, -1)
+        source = self.pool.peek(source_slot)
+        if source is None:
+            self.pool.tokens[seq] = []
+            return
+        llama_cpp.llama_memory_seq_cp(mem, source, seq, -1, -1)
+        self.pool.tokens[seq] = list(self.pool.tokens[source])
+
     def _make_room(self, seq: int, needed: int) -> bool:
         """Evict other documents' sequences until `seq` can hold `needed` cells."""
         while self.pool.total_tokens() - len(self.pool.tokens[seq]) + needed > self.model.n_ctx:
@@ -131,6 +143,8 @@ class LlamaEngine:
         seq, evicted = self.pool.acquire(req.slot)
         if evicted is not None:
             llama_cpp.llama_memory_seq_rm(self.model.memory, evicted, -1, -1)
+        if req.fork_from is not None:
+            self._fork(req.fork_from, seq)
         cached = self.pool.tokens[seq]
         changed = len(plan_reuse(cached, prompt, CHANGED_RUN, True).evaluate)  # what really changed, for metrics
         if self.reuse == "none":  # the baseline that re-evaluates everything (lsp-ai)

@@ -26,6 +26,10 @@ class SequencePool:
         self.tokens.setdefault(seq, [])
         return seq, evicted
 
+    def peek(self, key: str) -> int | None:
+        """The sequence of `key` without touching its recency, or None."""
+        return self._slots.get(key)
+
     def total_tokens(self) -> int:
         """Cells in use across all sequences."""
         return sum(len(t) for t in self.tokens.values())

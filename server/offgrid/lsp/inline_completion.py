@@ -96,13 +96,13 @@ def _prefetch(ls: "OffgridServer", req: CompletionRequest, offset: int, text: st
             return
         result: Suggestion = job.future.result()
         if result.text:
-            loop.call_soon_threadsafe(_remember_prefetched, ls, nxt, end, result.text)
+            loop.call_soon_threadsafe(_remember_prefetched, ls, req.slot, nxt.text, end, result.text)
 
     job.future.add_done_callback(done)
 
 
-def _remember_prefetched(ls: "OffgridServer", req: CompletionRequest, offset: int, text: str) -> None:
-    ls.suggestions.remember(req.slot, req.text, offset, text, "prefetch")
+def _remember_prefetched(ls: "OffgridServer", uri: str, doc_text: str, offset: int, text: str) -> None:
+    ls.suggestions.remember(uri, doc_text, offset, text, "prefetch")
     ls.counts["prefetched"] = ls.counts.get("prefetched", 0) + 1
 
 

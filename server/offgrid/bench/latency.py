@@ -1,0 +1,197 @@
+"""`offgrid bench latency`: replay an editing session through the real server, per keystroke, and compare cache
+strategies in one run: offgrid's (prefix + moved chunks + typed-through + prefetch), prefix-only reuse (plain
+llama-cpp-python) and no reuse (full re-evaluation, as lsp-ai does), against the model's own floor."""
+
+import asyncio
+import json
+import statistics
+from dataclasses import dataclass, field
+from typing import Any
+
+from offgrid.bench.lsp_client import BenchClient
+from offgrid.bench.session import Edit, build_session
+
+# A 2k-token window: 1,536 tokens of prefix and 512 of suffix.
+WINDOW = {"prefixLines": 256, "suffixLines": 64, "prefixTokens": 1536, "suffixTokens": 512}
+NO_MEMORY = {"reuseSuggestions": False, "prefetch": False}
+VARIANTS: dict[str, dict[str, Any]] = {
+    "offgrid": {"completion": WINDOW},
+    "prefix-only": {"engine": {"cacheReuse": "prefix", "documents": 1}, "completion": {**WINDOW, **NO_MEMORY}},
+    "no-reuse": {"engine": {"cacheReuse": "none", "documents": 1}, "completion": {**WINDOW, **NO_MEMORY}},
+}
+
+
+@dataclass
+class Run:
+    """What one variant in one client mode measured."""
+
+    variant: str
+    mode: str
+    latencies: list[float] = field(default_factory=list)  # ms, requests that returned a suggestion
+    requests: int = 0
+    metrics: list[dict[str, Any]] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+
+    def model_metrics(self) -> list[dict[str, Any]]:
+        return [m for m in self.metrics if m.get("source") == "model" and "evaluated" in m]
+
+    def summary(self, pp_ms_per_token: float) -> dict[str, Any]:
+        mm = self.model_metrics()
+        ev = [m["evaluated"] for m in mm]
+        floors = [m["changed"] * pp_ms_per_token + m["generateMs"] for m in mm if m["stopReason"] != "cancelled"]
+        fast = [m["serverMs"] for m in self.metrics if m.get("source") in ("typed-through", "prefetch")]
+        return {
+            "variant": self.variant,
+            "mode": self.mode,
+            "requests": self.requests,
+            "model_runs": len(mm),
+            "typed_through": sum(1 for m in self.metrics if m.get("source") == "typed-through"),
+            "prefetch_hits": sum(1 for m in self.metrics if m.get("source") == "prefetch"),
+            "evaluated_total": sum(ev),
+            "evaluated_per_request": statistics.mean(ev) if ev else 0.0,
+            "changed_per_request": statistics.mean([m["changed"] for m in mm]) if mm else 0.0,
+            "p50_ms": _pct(self.latencies, 50),
+            "p95_ms": _pct(self.latencies, 95),
+            "floor_p50_ms": _pct(floors, 50),
+            "memory_server_ms_p50": _pct(fast, 50),
+            "rss_mb": self.rss_mb,
+        }
+
+
+def _pct(values: list[float], p: int) -> float:
+    if not values:
+        return 0.0
+    s = sorted(values)
+    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
+
+
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def _replay(
+    model: str, variant: str, mode: str, docs: dict[str, str], edits: list[Edit], pace_ms: int, every: int
+) -> Run:
+    run = Run(variant, mode)
+    bc = BenchClient()
+    await bc.start(model, VARIANTS[variant])
+    try:
+        opened: set[str] = set()
+        first_uri = edits[0].uri
+        bc.open(first_uri, docs[first_uri])
+        opened.add(first_uri)
+        outstanding: list[asyncio.Future[tuple[float, bool]]] = []
+        for n, e in enumerate(edits):
+            if e.uri not in opened:
+                bc.open(e.uri, docs[e.uri])
+                opened.add(e.uri)
+            bc.edit(e.uri, e.start, e.end, e.text)
+            if n % every:
+                continue
+            if mode == "vscode":  # VS Code cancels the request it no longer needs
+                for f in outstanding:
+                    f.cancel()
+            fut = bc.request(e.uri, e.cursor)
+            run.requests += 1
+            if mode == "sequential":
+                ms, shown = await fut
+                if shown:
+                    run.latencies.append(ms)
+                await asyncio.sleep(max(0.0, pace_ms - ms) / 1000)
+            else:
+                outstanding = [f for f in outstanding if not f.done()] + [fut]
+                fut.add_done_callback(lambda f: _record(run, f))
+                await asyncio.sleep(pace_ms / 1000)
+            if n % 100 == 0:
+                run.rss_mb.append(round(_rss_mb(bc.server_pid()), 1))
+        await asyncio.gather(*outstanding, return_exceptions=True)
+        run.rss_mb.append(round(_rss_mb(bc.server_pid()), 1))
+        await asyncio.sleep(0.2)
+        run.metrics = list(bc.metrics)
+    finally:
+        await bc.stop()
+    return run
+
+
+def _record(run: Run, f: "asyncio.Future[tuple[float, bool]]") -> None:
+    if not f.cancelled() and f.exception() is None and f.result()[1]:
+        run.latencies.append(f.result()[0])
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    cols = [
+        ("variant", "variant"),
+        ("mode", "client"),
+        ("requests", "requests"),
+        ("model_runs", "model runs"),
+        ("typed_through", "typed-through"),
+        ("prefetch_hits", "prefetch hits"),
+        ("evaluated_per_request", "evaluated/run"),
+        ("changed_per_request", "changed/run"),
+        ("evaluated_total", "evaluated total"),
+        ("p50_ms", "p50 ms"),
+        ("p95_ms", "p95 ms"),
+        ("floor_p50_ms", "floor p50 ms"),
+    ]
+    cells = [[h for _, h in cols]] + [[_fmt(r[k]) for k, _ in cols] for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(cols))]
+    for i, c in enumerate(cells):
+        print(" | ".join(x.rjust(w) for x, w in zip(c, widths, strict=True)))
+        if i == 0:
+            print("-+-".join("-" * w for w in widths))
+
+
+def _fmt(v: Any) -> str:
+    return f"{v:.1f}" if isinstance(v, float) else str(v)
+
+
+async def bench_latency(
+    model: str, keystrokes: int, pace_ms: int, modes: list[str], none_every: int, as_json: bool
+) -> int:
+    docs, edits = build_session(keystrokes)
+    plan = [("offgrid", m, 1) for m in modes] + [
+        ("prefix-only", "sequential", 1),
+        ("no-reuse", "sequential", none_every),
+    ]
+    runs = []
+    for variant, mode, every in plan:
+        print(f"... {variant} ({mode}, {len(edits) // every} requests)", flush=True)
+        runs.append(await _replay(model, variant, mode, docs, edits, pace_ms, every))
+    cold = next((m for m in runs[0].model_metrics() if m["evaluated"] > 200), None)
+    pp = cold["promptMs"] / cold["evaluated"] if cold else 4.0  # ms per prompt token, measured by the cold request
+    rows = [r.summary(pp) for r in runs]
+    by = {(r["variant"], r["mode"]): r for r in rows}
+    ours = by.get(("offgrid", "sequential"), rows[0])
+    none, prefix = by[("no-reuse", "sequential")], by[("prefix-only", "sequential")]
+    ratios = {
+        "prompt_ms_per_token": round(pp, 3),
+        "evaluated_vs_changed": ours["evaluated_per_request"] / max(1e-9, ours["changed_per_request"]),
+        "full_reevaluation_over_offgrid": (none["evaluated_per_request"] * ours["requests"])
+        / max(1, ours["evaluated_total"]),
+        "prefix_only_over_offgrid": prefix["evaluated_total"] / max(1, ours["evaluated_total"]),
+        "p50_over_floor": ours["p50_ms"] / max(1e-9, ours["floor_p50_ms"]),
+        "memory_answer_server_ms_p50": ours["memory_server_ms_p50"],
+    }
+    if as_json:
+        print(json.dumps({"keystrokes": len(edits), "pace_ms": pace_ms, "runs": rows, "ratios": ratios}, indent=2))
+        return 0
+    print(
+        f"\n{len(edits)} keystrokes of {edits[0].uri.rsplit('/', 1)[-1]}, one every {pace_ms} ms; "
+        f"no-reuse sampled every {none_every} keystrokes\n"
+    )
+    _print_table(rows)
+    print()
+    for k, v in ratios.items():
+        print(f"{k:>32}: {v:.2f}")
+    print(f"{'server RSS MB (offgrid)':>32}: {ours['rss_mb']}")
+    return 0
+
+
+def run_bench_latency(
+    model: str, keystrokes: int, pace_ms: int, modes: list[str], none_every: int, as_json: bool
+) -> int:
+    return asyncio.run(bench_latency(model, keystrokes, pace_ms, modes, none_every, as_json))

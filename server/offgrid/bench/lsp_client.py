@@ -1,0 +1,97 @@
+"""A small LSP client for benchmarks: starts `offgrid serve`, keeps documents in sync, collects metrics."""
+
+import asyncio
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+from offgrid.lsp.positions import column_to_utf16, line_starts
+
+
+def lsp_position(text: str, offset: int) -> types.Position:
+    """The LSP (UTF-16) position of a code-point offset."""
+    starts = line_starts(text)
+    line = max(i for i, s in enumerate(starts) if s <= offset)
+    line_text = text[starts[line] : offset]
+    return types.Position(line, column_to_utf16(line_text, len(line_text)))
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "_asdict"):
+        return {k: _plain(v) for k, v in value._asdict().items()}
+    return value
+
+
+@dataclass
+class BenchClient:
+    """One server process under test."""
+
+    client: LanguageClient = field(default_factory=lambda: LanguageClient("offgrid-bench", "1"))
+    docs: dict[str, str] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+    metrics: list[dict[str, Any]] = field(default_factory=list)
+
+    async def start(self, model: str, options: dict[str, Any]) -> None:
+        @self.client.feature("offgrid/metrics")
+        def _metrics(_ls: LanguageClient, params: Any) -> None:
+            self.metrics.append(_plain(params))
+
+        @self.client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
+        def _progress(_ls: LanguageClient, _params: Any) -> None:
+            return None
+
+        await self.client.start_io(sys.executable, "-m", "offgrid", "serve", "--model", model, "--log-level", "WARNING")
+        caps = types.ClientCapabilities(window=types.WindowClientCapabilities(work_done_progress=True))
+        await self.client.initialize_async(types.InitializeParams(capabilities=caps, initialization_options=options))
+        self.client.initialized(types.InitializedParams())
+        while (await self.status())["state"] in ("starting", "loading"):
+            await asyncio.sleep(0.1)
+
+    async def status(self) -> dict[str, Any]:
+        return _plain(await self.client.protocol.send_request_async("offgrid/status", None))
+
+    def server_pid(self) -> int:
+        return self.client._server.pid  # type: ignore[union-attr]
+
+    def open(self, uri: str, text: str) -> None:
+        self.docs[uri], self.versions[uri] = text, 1
+        item = types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+        self.client.text_document_did_open(types.DidOpenTextDocumentParams(item))
+
+    def edit(self, uri: str, start: int, end: int, new: str) -> None:
+        if start == end and not new:
+            return
+        text = self.docs[uri]
+        rng = types.Range(lsp_position(text, start), lsp_position(text, end))
+        self.docs[uri] = text[:start] + new + text[end:]
+        self.versions[uri] += 1
+        ident = types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri])
+        change = types.TextDocumentContentChangePartial(range=rng, text=new)
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(ident, [change]))
+
+    def request(self, uri: str, offset: int) -> "asyncio.Future[tuple[float, bool]]":
+        """Ask for an inline completion; resolves to (milliseconds, whether a suggestion came back)."""
+        params = types.InlineCompletionParams(
+            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic),
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=lsp_position(self.docs[uri], offset),
+        )
+        t0 = time.perf_counter()
+
+        async def run() -> tuple[float, bool]:
+            result = await self.client.text_document_inline_completion_async(params)
+            items = getattr(result, "items", None) or []
+            return (time.perf_counter() - t0) * 1000, bool(items and items[0].insert_text)
+
+        return asyncio.ensure_future(run())
+
+    async def stop(self) -> None:
+        try:
+            await asyncio.wait_for(self.client.shutdown_async(None), 10)
+            self.client.exit(None)
+        finally:
+            await self.client.stop()
