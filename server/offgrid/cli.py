@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
         help="ask the slow no-reuse baseline only every N keystrokes (its per-request cost is the same)",
     )
     lat.add_argument("--json", action="store_true")
+    cons = bench_sub.add_parser("consistency", help="how often cache reuse changes the greedy suggestion")
+    cons.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    cons.add_argument("--edits", type=int, default=200)
+    cons.add_argument("--seed", type=int, default=1)
 
     fetch = sub.add_parser("fetch", help="download and verify a preset's model")
     fetch.add_argument("preset", nargs="?", default=DEFAULT_PRESET, choices=sorted(PRESETS))
@@ -74,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         from offgrid.commands.doctor import run_doctor
 
         return run_doctor(args.model)
+    if args.command == "bench" and args.bench == "consistency":
+        from offgrid.bench.consistency import run_bench_consistency
+
+        return run_bench_consistency(args.model, args.edits, args.seed)
     if args.command == "bench":
         from offgrid.bench.latency import run_bench_latency
 

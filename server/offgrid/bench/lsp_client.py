@@ -2,8 +2,10 @@
 
 import asyncio
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
@@ -45,11 +47,19 @@ class BenchClient:
             return None
 
         await self.client.start_io(sys.executable, "-m", "offgrid", "serve", "--model", model, "--log-level", "WARNING")
+        self._drain = asyncio.ensure_future(self._drain_stderr())
         caps = types.ClientCapabilities(window=types.WindowClientCapabilities(work_done_progress=True))
         await self.client.initialize_async(types.InitializeParams(capabilities=caps, initialization_options=options))
         self.client.initialized(types.InitializedParams())
         while (await self.status())["state"] in ("starting", "loading"):
             await asyncio.sleep(0.1)
+
+    async def _drain_stderr(self) -> None:
+        """Keep the server's stderr flowing (a full pipe would block it) into a log file next to the temp files."""
+        stream = self.client._server.stderr  # type: ignore[union-attr]
+        with open(Path(tempfile.gettempdir()) / "offgrid-bench-server.log", "ab") as log:
+            while line := await stream.readline():
+                log.write(line)
 
     async def status(self) -> dict[str, Any]:
         return _plain(await self.client.protocol.send_request_async("offgrid/status", None))

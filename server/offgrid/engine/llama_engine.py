@@ -118,10 +118,13 @@ class LlamaEngine:
                 b.logits[j] = logits_last and p == end - 1
             rc = llama_cpp.llama_decode(self.model.ctx, b)
             if rc != 0:
+                pos_max = llama_cpp.llama_memory_seq_pos_max(self.model.memory, seq)
                 llama_cpp.llama_memory_seq_rm(self.model.memory, seq, first, -1)
                 if rc == 2:
                     raise _Aborted
-                raise OffgridError(f"llama_decode failed with status {rc}")
+                raise OffgridError(
+                    f"llama_decode failed with status {rc} (sequence {seq} ends at {pos_max}, batch starts at {first})"
+                )
             cached.extend(tokens[first:last])
             self._decoded_prompt += last - first
 
@@ -150,7 +153,9 @@ class LlamaEngine:
         if self.reuse == "none":  # the baseline that re-evaluates everything (lsp-ai)
             plan = ReusePlan(0, (), tuple(range(len(prompt))))
         else:
-            plan = plan_reuse(cached, prompt, self.min_chunk, self.reuse == "chunks" and self.model.can_shift)
+            # A forked sequence shares its cells with the document's: shifting them would move the document's too.
+            shift = self.reuse == "chunks" and self.model.can_shift and req.fork_from is None
+            plan = plan_reuse(cached, prompt, self.min_chunk, shift)
         needed = len(prompt) + req.max_tokens
         if needed > self.model.n_ctx or not self._make_room(seq, needed):
             llama_cpp.llama_memory_seq_rm(self.model.memory, seq, -1, -1)
