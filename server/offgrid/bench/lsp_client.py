@@ -4,6 +4,7 @@ import asyncio
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,20 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "_asdict"):
         return {k: _plain(v) for k, v in value._asdict().items()}
     return value
+
+
+@dataclass
+class Request:
+    """An inline completion request in flight."""
+
+    msg_id: str
+    future: "asyncio.Future[tuple[float, bool]]"
+    owner: "BenchClient"
+
+    def cancel(self) -> None:
+        """What VS Code does with a request it no longer needs: $/cancelRequest (the server stops its work)."""
+        if not self.future.done():
+            self.owner.client.protocol.notify("$/cancelRequest", types.CancelParams(id=self.msg_id))
 
 
 @dataclass
@@ -83,21 +98,23 @@ class BenchClient:
         change = types.TextDocumentContentChangePartial(range=rng, text=new)
         self.client.text_document_did_change(types.DidChangeTextDocumentParams(ident, [change]))
 
-    def request(self, uri: str, offset: int) -> "asyncio.Future[tuple[float, bool]]":
-        """Ask for an inline completion; resolves to (milliseconds, whether a suggestion came back)."""
+    def request(self, uri: str, offset: int) -> "Request":
+        """Ask for an inline completion; `Request.future` resolves to (milliseconds, whether a suggestion came)."""
         params = types.InlineCompletionParams(
             context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic),
             text_document=types.TextDocumentIdentifier(uri=uri),
             position=lsp_position(self.docs[uri], offset),
         )
+        msg_id = str(uuid.uuid4())
         t0 = time.perf_counter()
+        sent = self.client.protocol.send_request_async(types.TEXT_DOCUMENT_INLINE_COMPLETION, params, msg_id=msg_id)
 
         async def run() -> tuple[float, bool]:
-            result = await self.client.text_document_inline_completion_async(params)
+            result = await sent
             items = getattr(result, "items", None) or []
             return (time.perf_counter() - t0) * 1000, bool(items and items[0].insert_text)
 
-        return asyncio.ensure_future(run())
+        return Request(msg_id, asyncio.ensure_future(run()), self)
 
     async def stop(self) -> None:
         try:

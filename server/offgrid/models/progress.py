@@ -35,7 +35,15 @@ class TerminalProgress:
         if self._bar is None or message != self._message:
             if self._bar is not None:
                 self._bar.close()
-            self._bar = tqdm(total=total or None, desc=message, unit="B", unit_scale=True, file=sys.stderr, leave=False)
+            in_bytes = total == 0 or total > 10_000  # PyPI fetches count parts, hub fetches count bytes
+            self._bar = tqdm(
+                total=total or None,
+                desc=message,
+                unit="B" if in_bytes else " part",
+                unit_scale=in_bytes,
+                file=sys.stderr,
+                leave=False,
+            )
             self._message = message
         self._bar.update(done - self._bar.n)
 

