@@ -363,3 +363,14 @@ def test_fetch_preset_hub_only_failure_names_the_preset_and_the_hub(hub):
     message = str(info.value)
     assert message.startswith("could not fetch preset stand-in: hub: ")
     assert "gone.gguf" in message
+
+
+def test_a_fetched_hub_preset_is_found_in_the_cache_without_the_network(hub, tmp_path):
+    from offgrid.models.resolve import cached_preset_path
+
+    preset = hub_only_preset(None)
+    assert cached_preset_path(preset) is None
+    path = fetch_preset(preset, Recording())
+    before = len(hub.requests)
+    assert cached_preset_path(preset) == path  # doctor and later starts see it
+    assert len(hub.requests) == before

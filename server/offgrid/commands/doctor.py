@@ -46,6 +46,7 @@ def run_doctor(model: str | None) -> int:
     _row("cpu features", _cpu_features())
     _row("threads", settings.engine.threads or f"{physical_cores()} (physical cores)")
     _row("context size", settings.engine.context_size)
+    _row("grammars", "none yet: context comes from the text around the cursor (tree-sitter context is planned)")
     choice = settings.model_choice()
     _row("model choice", choice)
     try:

