@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     lat = bench_sub.add_parser("latency", help="replay an editing session keystroke by keystroke")
     lat.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
     lat.add_argument("--keystrokes", type=int, default=300)
-    lat.add_argument("--pace-ms", type=int, default=120, help="time between keystrokes")
+    lat.add_argument("--pace-ms", type=int, default=150, help="typical time between keystrokes")
     lat.add_argument(
         "--modes",
         default="sequential,nvim,vscode",

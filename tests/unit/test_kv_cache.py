@@ -56,3 +56,13 @@ def test_sequence_pool_evicts_least_recently_used():
     c, evicted = pool.acquire("c")
     assert evicted == b and c == b and pool.keys() == ["a", "c"]
     assert pool.tokens[a] == [1, 2]
+
+
+def test_changed_tokens_counts_what_an_edit_really_changed():
+    from offgrid.engine.kv_cache import changed_tokens
+
+    old = list(range(100))
+    assert changed_tokens(old, old + [7, 8]) == 2
+    assert changed_tokens(old, old[:50] + [500, 501, 502] + old[50:]) == 3
+    assert changed_tokens(old, old[:40] + old[45:]) == 0
+    assert changed_tokens([], [1, 2, 3]) == 3

@@ -34,4 +34,4 @@ class Generation:
     n_generated: int
     prompt_ms: float
     generate_ms: float
-    n_changed: int = 0  # prompt tokens outside runs of 4+ that survived from the cached prompt: the real edit
+    n_changed: int = 0  # prompt tokens not in an in-order match with the cached prompt: what the edit changed

@@ -8,6 +8,7 @@ as llama.cpp's server does for `n_cache_reuse`. Unlike that server, runs are fou
 as well as after deletions. Only the tokens in between need evaluating.
 """
 
+import difflib
 from dataclasses import dataclass, field
 
 
@@ -92,3 +93,12 @@ def shift_order(chunks: tuple[Chunk, ...]) -> list[Chunk]:
     down = [c for c in chunks if c.delta < 0]
     up = [c for c in chunks if c.delta > 0]
     return down + up[::-1]
+
+
+def changed_tokens(cached: list[int], prompt: list[int]) -> int:
+    """Prompt tokens outside an optimal in-order match with the cached ones: what an edit really changed, the
+    yardstick for how many tokens a perfect cache would evaluate (about half a millisecond for 2k tokens)."""
+    if not cached:
+        return len(prompt)
+    blocks = difflib.SequenceMatcher(None, cached, prompt, autojunk=False).get_matching_blocks()
+    return len(prompt) - sum(b.size for b in blocks)

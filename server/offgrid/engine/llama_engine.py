@@ -9,14 +9,14 @@ import llama_cpp
 import numpy as np
 
 from offgrid.engine.generation import Generation, GenerationRequest
-from offgrid.engine.kv_cache import ReusePlan, plan_reuse, shift_order
+from offgrid.engine.kv_cache import ReusePlan, changed_tokens, plan_reuse, shift_order
 from offgrid.engine.model import Model
 from offgrid.engine.sequences import SequencePool
 from offgrid.engine.token_healing import VocabIndex, constrained_argmax
 from offgrid.errors import OffgridError
 
 REUSE_MODES = ("chunks", "prefix", "none")
-CHANGED_RUN = 4  # runs this long that survive an edit count as unchanged in the `changed` metric
+DECODE_CHUNK = 128
 
 
 class _Aborted(Exception):
@@ -32,6 +32,9 @@ class LlamaEngine:
         self.model = model
         self.min_chunk = min_chunk
         self.reuse = reuse
+        # Prompts are decoded in pieces this long: an abort (a newer keystroke) loses at most one piece, so a cold
+        # prompt still warms up while the user types; much smaller pieces would cost throughput.
+        self.decode_chunk = min(DECODE_CHUNK, model.n_batch)
         if model.n_seq_max < 2:
             raise ValueError("the engine needs at least two sequences: documents and one scratch")
         self.scratch_seq = model.n_seq_max - 1  # holds reused chunks while the gaps before them are decoded
@@ -107,8 +110,8 @@ class LlamaEngine:
         """
         b = self._batch
         cached = self.pool.tokens[seq]
-        for first in range(start, end, self.model.n_batch):
-            last = min(first + self.model.n_batch, end)
+        for first in range(start, end, self.decode_chunk):
+            last = min(first + self.decode_chunk, end)
             b.n_tokens = last - first
             for j, p in enumerate(range(first, last)):
                 b.token[j] = tokens[p]
@@ -149,7 +152,7 @@ class LlamaEngine:
         if req.fork_from is not None:
             self._fork(req.fork_from, seq)
         cached = self.pool.tokens[seq]
-        changed = len(plan_reuse(cached, prompt, CHANGED_RUN, True).evaluate)  # what really changed, for metrics
+        changed = changed_tokens(cached, prompt)
         if self.reuse == "none":  # the baseline that re-evaluates everything (lsp-ai)
             plan = ReusePlan(0, (), tuple(range(len(prompt))))
         else:
