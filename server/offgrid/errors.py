@@ -13,9 +13,5 @@ class DownloadError(OffgridError):
     """A model could not be fetched or failed verification."""
 
 
-class ConfigError(OffgridError):
-    """A setting has a value offgrid cannot use."""
-
-
 class Cancelled(OffgridError):
     """A request was cancelled or superseded before it finished."""

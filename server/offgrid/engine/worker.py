@@ -82,11 +82,6 @@ class Worker:
             self._cv.notify()
         return job
 
-    def busy(self) -> bool:
-        """True while a job runs or waits."""
-        with self._cv:
-            return self._running is not None or bool(self._queue)
-
     def _loop(self) -> None:
         while True:
             with self._cv:
