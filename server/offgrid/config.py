@@ -20,7 +20,10 @@ class EngineSettings:
     context_size: int = 8192
     documents: int = 4  # documents whose KV cache is kept warm at once (plus a scratch and a speculative sequence)
     min_reuse_chunk: int = 32  # shortest run of cached tokens worth moving instead of recomputing
-    cache_reuse: str = "chunks"  # "chunks" (prefix + moved runs), "prefix" (llama-cpp-python's), "none"
+    # "prefix": reuse the common prefix (exact). "chunks": also move cached runs after lines are inserted or
+    # deleted above the cursor: far fewer tokens, but approximate (their keys were computed in the old context)
+    # and the drift accumulates over an editing session: see `offgrid bench consistency`. "none": no reuse.
+    cache_reuse: str = "prefix"
 
 
 @dataclass(frozen=True)

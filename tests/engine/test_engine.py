@@ -18,7 +18,7 @@ quiet_llama(False)
 @pytest.fixture
 def engine(tiny_model):
     model = Model(tiny_model, n_ctx=2048, n_seq_max=4)
-    eng = LlamaEngine(model, min_chunk=8)
+    eng = LlamaEngine(model, min_chunk=8, reuse="chunks")
     yield eng
     eng.close()
     model.close()

@@ -18,7 +18,15 @@ from offgrid.models.presets import PRESETS
 from offgrid.models.progress import TerminalProgress
 from offgrid.models.resolve import resolve_model
 
-SETTINGS = CompletionSettings(prefix_lines=48, suffix_lines=16, max_tokens=24, reuse_suggestions=False, prefetch=False)
+SETTINGS = CompletionSettings(  # no time caps: only the cache may make the two answers differ
+    prefix_lines=48,
+    suffix_lines=16,
+    max_tokens=24,
+    reuse_suggestions=False,
+    prefetch=False,
+    prompt_time_ms=None,
+    generate_time_ms=None,
+)
 
 
 def _edit(lines: list[str], cursor: int, rng: random.Random) -> tuple[list[str], int, str]:
@@ -39,10 +47,10 @@ def _edit(lines: list[str], cursor: int, rng: random.Random) -> tuple[list[str],
     return lines, cursor, "type"
 
 
-def run_bench_consistency(model: str, edits: int, seed: int) -> int:
+def run_bench_consistency(model: str, edits: int, seed: int, reuse: str = "chunks") -> int:
     quiet_llama(False)
     path = Path(resolve_model(model if model in PRESETS or Path(model).exists() else model, TerminalProgress()))
-    warm = Completer(LlamaEngine(Model(path, n_ctx=4096, n_seq_max=3), min_chunk=32), SETTINGS)
+    warm = Completer(LlamaEngine(Model(path, n_ctx=4096, n_seq_max=3), min_chunk=32, reuse=reuse), SETTINGS)
     fresh = Completer(LlamaEngine(Model(path, n_ctx=4096, n_seq_max=3), reuse="none"), SETTINGS)
     lines = module_file("pygls.workspace.text_document").read_text().splitlines()
     rng = random.Random(seed)

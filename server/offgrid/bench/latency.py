@@ -18,7 +18,7 @@ WINDOW = {"prefixLines": 256, "suffixLines": 64, "prefixTokens": 1536, "suffixTo
 NO_MEMORY = {"reuseSuggestions": False, "prefetch": False}
 CLIENT_DEBOUNCE_MS = {"nvim": 200, "vscode": 50}  # Neovim 0.12's inline completion waits 200 ms, never cancels
 VARIANTS: dict[str, dict[str, Any]] = {
-    "offgrid": {"completion": WINDOW},
+    "offgrid": {"engine": {"cacheReuse": "chunks"}, "completion": WINDOW},
     "prefix-only": {"engine": {"cacheReuse": "prefix", "documents": 1}, "completion": {**WINDOW, **NO_MEMORY}},
     "no-reuse": {"engine": {"cacheReuse": "none", "documents": 1}, "completion": {**WINDOW, **NO_MEMORY}},
 }

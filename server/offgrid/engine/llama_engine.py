@@ -26,7 +26,7 @@ class _Aborted(Exception):
 class LlamaEngine:
     """Runs generations on one Model. Call from a single thread (the worker)."""
 
-    def __init__(self, model: Model, min_chunk: int = 32, reuse: str = "chunks") -> None:
+    def __init__(self, model: Model, min_chunk: int = 32, reuse: str = "prefix") -> None:
         if reuse not in REUSE_MODES:
             raise ValueError(f"cache reuse must be one of {', '.join(REUSE_MODES)}, not {reuse!r}")
         self.model = model
