@@ -22,6 +22,8 @@ from offgrid.models.hub import fetch_from_hub
 from offgrid.models.presets import HubSource, Preset
 from offgrid.models.resolve import fetch_preset
 
+from tests.support.progress import Recording
+
 REPO = "stand-in/tiny-GGUF"
 FILENAME = "tiny-q4_k_m.gguf"
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -171,20 +173,6 @@ def hub(tmp_path, monkeypatch, fast_retries):
         server.shutdown()
         server.server_close()
         thread.join(5)
-
-
-class Recording:
-    """A Progress that remembers what it was told."""
-
-    def __init__(self):
-        self.updates: list[tuple[str, int, int]] = []
-        self.finished: list[str] = []
-
-    def update(self, message: str, done: int, total: int) -> None:
-        self.updates.append((message, done, total))
-
-    def finish(self, message: str) -> None:
-        self.finished.append(message)
 
 
 def _hub_cache(tmp_path: Path) -> Path:

