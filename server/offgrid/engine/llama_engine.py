@@ -40,13 +40,12 @@ class LlamaEngine:
         self.scratch_seq = model.n_seq_max - 1  # holds reused chunks while the gaps before them are decoded
         self.pool = SequencePool(model.n_seq_max - 1)
         self._batch = llama_cpp.llama_batch_init(model.n_batch, 0, 1)
-        self._abort_now = threading.Event()
         self._cancel: threading.Event | None = None
         self._prompt_deadline: float | None = None
         # ctypes must keep the callback object alive as long as llama.cpp may call it.
         self._abort_cb = llama_cpp.ggml_abort_callback(self._should_abort)
         llama_cpp.llama_set_abort_callback(model.ctx, self._abort_cb, None)
-        self._decoded_prompt = 0  # prompt tokens decoded by the current request, aborted batches excluded
+        self._decoded = 0  # tokens decoded by the current request, aborted batches excluded
         self._vocab: VocabIndex | None = None  # built on first use of token healing
         self.totals = {"evaluated": 0, "reused": 0, "shifted": 0, "generated": 0}
 
@@ -103,8 +102,9 @@ class LlamaEngine:
             llama_cpp.llama_memory_seq_rm(self.model.memory, other, -1, -1)
         return True
 
-    def _decode(self, seq: int, tokens: list[int], start: int, end: int, logits_last: bool) -> None:
-        """Decode tokens[start:end] at positions start..end-1 and append them to the sequence's cache record.
+    def _decode(self, seq: int, tokens: list[int], start: int, end: int, logits_last: bool, base: int = 0) -> None:
+        """Decode the tokens for positions start..end-1 (position p is tokens[p - base]) and append them to the
+        sequence's cache record.
 
         On abort or failure the sequence is cut back to what was decoded before the failing batch.
         """
@@ -114,7 +114,7 @@ class LlamaEngine:
             last = min(first + self.decode_chunk, end)
             b.n_tokens = last - first
             for j, p in enumerate(range(first, last)):
-                b.token[j] = tokens[p]
+                b.token[j] = tokens[p - base]
                 b.pos[j] = p
                 b.n_seq_id[j] = 1
                 b.seq_id[j][0] = seq
@@ -128,8 +128,8 @@ class LlamaEngine:
                 raise OffgridError(
                     f"llama_decode failed with status {rc} (sequence {seq} ends at {pos_max}, batch starts at {first})"
                 )
-            cached.extend(tokens[first:last])
-            self._decoded_prompt += last - first
+            cached.extend(tokens[first - base : last - base])
+            self._decoded += last - first
 
     # --- generation -----------------------------------------------------------------------------------
 
@@ -145,7 +145,7 @@ class LlamaEngine:
     def _generate(self, req: GenerationRequest) -> Generation:
         prompt = list(req.prompt)
         t0 = time.monotonic()
-        self._decoded_prompt = 0
+        self._decoded = 0
         seq, evicted = self.pool.acquire(req.slot)
         if evicted is not None:
             llama_cpp.llama_memory_seq_rm(self.model.memory, evicted, -1, -1)
@@ -163,21 +163,19 @@ class LlamaEngine:
         if needed > self.model.n_ctx or not self._make_room(seq, needed):
             llama_cpp.llama_memory_seq_rm(self.model.memory, seq, -1, -1)
             cached.clear()
-            return self._result("", "context_full", prompt, ReusePlan(0), t0, t0, 0, changed)
+            return self._result("", "context_full", prompt, ReusePlan(0), t0, t0, 0, 0, changed)
         if req.prompt_time_limit_s is not None:
             self._prompt_deadline = t0 + req.prompt_time_limit_s
         try:
             self._rebuild(seq, prompt, plan)
         except _Aborted:
             reason = "cancelled" if self._cancel and self._cancel.is_set() else "prompt_time"
-            return self._result("", reason, prompt, plan, t0, time.monotonic(), 0, changed)
+            return self._result("", reason, prompt, plan, t0, time.monotonic(), self._decoded, 0, changed)
         finally:
             self._prompt_deadline = None
-        t1 = time.monotonic()
-        n_prompt_decoded = self._decoded_prompt
+        t1, n_eval = time.monotonic(), self._decoded
         text, reason, n_gen = self._sample_loop(seq, req, t1)
-        self._decoded_prompt = n_prompt_decoded  # generated tokens are counted apart
-        return self._result(text, reason, prompt, plan, t0, t1, n_gen, changed)
+        return self._result(text, reason, prompt, plan, t0, t1, n_eval, n_gen, changed)
 
     def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, int]:
         cached = self.pool.tokens[seq]
@@ -205,7 +203,7 @@ class LlamaEngine:
             if n_gen >= req.max_tokens:
                 break
             try:
-                self._decode(seq, [*cached, token], len(cached), len(cached) + 1, logits_last=True)
+                self._decode(seq, [token], len(cached), len(cached) + 1, logits_last=True, base=len(cached))
             except _Aborted:
                 reason = "cancelled"
                 break
@@ -226,9 +224,17 @@ class LlamaEngine:
         return self._vocab
 
     def _result(
-        self, text: str, reason: str, prompt: list[int], plan: ReusePlan, t0: float, t1: float, n_gen: int, changed: int
+        self,
+        text: str,
+        reason: str,
+        prompt: list[int],
+        plan: ReusePlan,
+        t0: float,
+        t1: float,
+        n_eval: int,
+        n_gen: int,
+        changed: int,
     ) -> Generation:
-        n_eval = self._decoded_prompt
         self.totals["evaluated"] += n_eval
         self.totals["reused"] += plan.n_prefix
         self.totals["shifted"] += plan.n_shifted
