@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from lsprotocol import types
+from offgrid.bench.lsp_client import plain
 from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
 
 
@@ -40,15 +41,6 @@ async def running_server(
         if server is not None and server.returncode is None:
             server.kill()
         await client.stop()
-
-
-def plain(value: Any) -> Any:
-    """pygls answers custom requests with namedtuple-like Objects: turn them into dicts and lists."""
-    if hasattr(value, "_asdict"):
-        return {k: plain(v) for k, v in value._asdict().items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
 
 
 async def wait_ready(client: LanguageClient, timeout: float = 60) -> dict[str, Any]:

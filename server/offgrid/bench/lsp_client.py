@@ -23,9 +23,12 @@ def lsp_position(text: str, offset: int) -> types.Position:
     return types.Position(line, column_to_utf16(line_text, len(line_text)))
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """pygls answers custom requests with namedtuple-like Objects: turn them into dicts and lists."""
     if hasattr(value, "_asdict"):
-        return {k: _plain(v) for k, v in value._asdict().items()}
+        return {k: plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
     return value
 
 
@@ -55,7 +58,7 @@ class BenchClient:
     async def start(self, model: str, options: dict[str, Any]) -> None:
         @self.client.feature("offgrid/metrics")
         def _metrics(_ls: LanguageClient, params: Any) -> None:
-            self.metrics.append(_plain(params))
+            self.metrics.append(plain(params))
 
         @self.client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
         def _progress(_ls: LanguageClient, _params: Any) -> None:
@@ -77,7 +80,7 @@ class BenchClient:
                 log.write(line)
 
     async def status(self) -> dict[str, Any]:
-        return _plain(await self.client.protocol.send_request_async("offgrid/status", None))
+        return plain(await self.client.protocol.send_request_async("offgrid/status", None))
 
     def server_pid(self) -> int:
         return self.client._server.pid  # type: ignore[union-attr]
