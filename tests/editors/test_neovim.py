@@ -48,6 +48,11 @@ def test_typing_shows_ghost_text_and_keys_accept_it(qwen_model: Path, tmp_path: 
 
 
 @pytest.mark.model
+def test_typing_through_and_cancelling_superseded_requests(qwen_model: Path, tmp_path: Path) -> None:
+    check(run_lua("test_typing.lua", tmp_path, qwen_model))
+
+
+@pytest.mark.model
 def test_code_action_applies_its_edit(qwen_model: Path, tmp_path: Path) -> None:
     check(run_lua("test_actions.lua", tmp_path, qwen_model))
 

@@ -41,7 +41,7 @@ end
 
 --- Wait (without blocking Neovim) until `cond()` returns a truthy value; fail after `timeout_ms`.
 function H.wait(what, cond, timeout_ms)
-  local deadline = vim.uv.now() + (timeout_ms or 30000)
+  local deadline = vim.uv.now() + (timeout_ms or 90000) -- generous: CI machines may be busy
   while true do
     local v = cond()
     if v then
@@ -116,7 +116,7 @@ function H.start(opts)
   local client = H.wait("the offgrid client", function()
     local c = vim.lsp.get_clients({ bufnr = 0, name = "offgrid" })[1]
     return c and c.initialized and c
-  end, 30000)
+  end, 90000)
   local state
   H.wait("the model to load", function()
     if state == nil then
