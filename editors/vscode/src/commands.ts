@@ -23,19 +23,15 @@ export async function askRewrite(client: LanguageClient | undefined, target: Rew
   if (!instruction?.trim()) {
     return;
   }
-  await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: "offgrid: rewriting…", cancellable: false },
-    async () => {
-      try {
-        await client.sendRequest(ExecuteCommandRequest.type, {
-          command: "offgrid.rewrite",
-          arguments: [{ uri: target.uri, range: target.range, instruction }],
-        });
-      } catch (e) {
-        void vscode.window.showErrorMessage(`offgrid: rewrite failed: ${e instanceof Error ? e.message : e}`);
-      }
-    },
-  );
+  // The server shows its own cancellable progress while it rewrites, and applies the edit itself.
+  try {
+    await client.sendRequest(ExecuteCommandRequest.type, {
+      command: "offgrid.rewrite",
+      arguments: [{ uri: target.uri, range: target.range, instruction }],
+    });
+  } catch (e) {
+    void vscode.window.showErrorMessage(`offgrid: rewrite failed: ${e instanceof Error ? e.message : e}`);
+  }
 }
 
 /** The selection of the active editor, in the protocol's terms. */
