@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     cons.add_argument("--edits", type=int, default=200)
     cons.add_argument("--seed", type=int, default=1)
     cons.add_argument("--reuse", default="chunks", choices=["chunks", "prefix"], help="the cache reuse to check")
+    cons.add_argument("--repair", action="store_true", help="recompute shifted cache after each edit (a user pause)")
 
     fetch = sub.add_parser("fetch", help="download and verify a preset's model")
     fetch.add_argument("preset", nargs="?", default=DEFAULT_PRESET, choices=sorted(PRESETS))
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench" and args.bench == "consistency":
         from offgrid.bench.consistency import run_bench_consistency
 
-        return run_bench_consistency(args.model, args.edits, args.seed, args.reuse)
+        return run_bench_consistency(args.model, args.edits, args.seed, args.reuse, args.repair)
     if args.command == "bench":
         from offgrid.bench.latency import run_bench_latency
 
