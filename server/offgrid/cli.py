@@ -46,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
         default=10,
         help="ask the slow no-reuse baseline only every N keystrokes (its per-request cost is the same)",
     )
+    lat.add_argument(
+        "--accepts", type=int, default=10, help="suggestions to accept, with prefetch on and off (0: skip)"
+    )
+    lat.add_argument("--no-baselines", action="store_true", help="only offgrid's run (for long memory soaks)")
     lat.add_argument("--json", action="store_true")
     cons = bench_sub.add_parser("consistency", help="how often cache reuse changes the greedy suggestion")
     cons.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
@@ -88,7 +92,14 @@ def main(argv: list[str] | None = None) -> int:
         from offgrid.bench.latency import run_bench_latency
 
         return run_bench_latency(
-            args.model, args.keystrokes, args.pace_ms, args.modes.split(","), args.no_reuse_every, args.json
+            args.model,
+            args.keystrokes,
+            args.pace_ms,
+            args.modes.split(","),
+            args.no_reuse_every,
+            args.json,
+            args.accepts,
+            not args.no_baselines,
         )
     from offgrid.commands.fetch import run_fetch
 
