@@ -216,7 +216,7 @@ function M.cycle(step)
   end
 end
 
---- Hide the suggestion until the next edit.
+--- Hide the suggestion; the next keystroke or cursor move asks again.
 ---@return boolean shown whether there was one to hide
 function M.dismiss()
   local shown = M.visible()
