@@ -65,6 +65,19 @@ def _empty_body_ahead(node: tree_sitter.Node | None) -> bool:
     return False
 
 
+def _header_without_body(node: tree_sitter.Node | None, row: int) -> bool:
+    """The cursor ends the first line of a construct that goes on below with nothing in it yet
+    (`def area(r)` before its `end` in Ruby, `function f()` in Lua)."""
+    n = node
+    for _ in range(4):
+        if n is None or n.type == "ERROR" or n.parent is None:
+            return False
+        if n.is_named and n.start_point.row == row and n.end_point.row > row:
+            return not any(c.start_point.row > row for c in n.named_children)
+        n = n.parent
+    return False
+
+
 def tree_mode(tree: tree_sitter.Tree, line_text: str, row: int, column: int) -> Mode:
     """The mode at (row, column) of a parsed document; `line_text` is the cursor's line."""
     typed, after = line_text[:column], line_text[column:]
@@ -77,5 +90,7 @@ def tree_mode(tree: tree_sitter.Tree, line_text: str, row: int, column: int) -> 
     if not typed.strip():
         return "multi"
     if typed.rstrip().endswith(_OPENERS) and _empty_body_ahead(node):
+        return "multi"
+    if _header_without_body(node, row):
         return "multi"
     return "single"
