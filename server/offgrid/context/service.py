@@ -64,6 +64,8 @@ class ContextService:
         self._outlines: dict[str, tuple[int, FileOutline]] = {}
         self._packs: dict[str, tuple[tuple, ContextPack]] = {}
         self._lock = threading.Lock()
+        self._displayed: dict[str, str] = {}
+        self._counts: dict[str, int] = {}  # token counts of rows: the same signatures come back request after request
         self.last_ms = 0.0
 
     # -- events from the editor
@@ -137,11 +139,26 @@ class ContextService:
 
     def display(self, path: str) -> str:
         """A path as the model sees it: relative to its workspace folder."""
-        p = Path(path)
-        for root in self.roots:
-            if _under(p, root):
-                return p.relative_to(root).as_posix()
-        return p.name
+        shown = self._displayed.get(path)
+        if shown is None:
+            p = Path(path)
+            root = next((r for r in self.roots if _under(p, r)), None)
+            shown = p.relative_to(root).as_posix() if root is not None else p.name
+            if len(self._displayed) > 50_000:
+                self._displayed.clear()
+            self._displayed[path] = shown
+        return shown
+
+    def _memo(self, count: Count) -> Count:
+        def counted(text: str) -> int:
+            n = self._counts.get(text)
+            if n is None:
+                if len(self._counts) > 50_000:
+                    self._counts.clear()
+                n = self._counts[text] = count(text)
+            return n
+
+        return counted
 
     def for_cursor(
         self, uri: str, language_id: str, text: str, row: int, column: int, first: int, last: int, count: Count
@@ -180,9 +197,10 @@ class ContextService:
             snippets = tuple(FileSnippet(p, render(r)) for p, r in sorted(files.items()))
             pack = ContextPack(repo, cur.path, base.comment, snippets, "", mode, format=self.settings.format)
         else:
-            local = outline(lang, tree, data, path)
+            local = self._local_outline(uri, text) or outline(lang, tree, data, path)
+            budget, counted = self.settings.max_tokens, self._memo(count)
             chosen, stub, used, names = build_pack(
-                lang, tree, Source(data), local, cur, self, recent, self.settings.max_tokens, count, self.display
+                lang, tree, Source(data), local, cur, self, recent, budget, counted, self.display
             )
             snippets, stub_text = assemble(repo, cur, lang, chosen, stub, used)
             pack = ContextPack(
@@ -192,6 +210,11 @@ class ContextService:
             self._packs[uri] = (key, pack)
         self.recent.note(uri, path, lines, row)  # the place being viewed, for completions in other files
         return pack
+
+    def _local_outline(self, uri: str, text: str) -> FileOutline | None:
+        """The open document's cached outline, when the request is for its current text."""
+        doc = self.trees.get(uri)
+        return self._outline_of(uri) if doc is not None and doc.text == text else None
 
     def _tree(self, uri: str, lang: Language | None, text: str) -> tuple[tree_sitter.Tree | None, bytes]:
         """The open document's tree when it matches `text`, else a fresh parse."""
