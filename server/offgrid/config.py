@@ -9,6 +9,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from offgrid.complete.pipeline import CompletionSettings
+from offgrid.context.service import ContextSettings
 from offgrid.models.presets import DEFAULT_PRESET
 
 
@@ -37,6 +38,7 @@ class Settings:
     preset: str = DEFAULT_PRESET
     engine: EngineSettings = field(default_factory=EngineSettings)
     completion: CompletionSettings = field(default_factory=CompletionSettings)
+    context: ContextSettings = field(default_factory=ContextSettings)
     debug: bool = False  # log prompts and suggestions (source text) to stderr
 
     def model_choice(self) -> str:
@@ -51,7 +53,7 @@ def _camel(name: str) -> str:
 
 def _converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=False)
-    for cls in (EngineSettings, CompletionSettings, Settings):
+    for cls in (EngineSettings, CompletionSettings, ContextSettings, Settings):
         conv.register_structure_hook(
             cls, make_dict_structure_fn(cls, conv, **{f.name: override(rename=_camel(f.name)) for f in fields(cls)})
         )

@@ -7,6 +7,8 @@ from offgrid.complete.prompt import PromptBudget, build_prompt
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.complete.stop_rules import end_of_block, indentation, single_line
 from offgrid.complete.windows import cut_windows, split_lines
+from offgrid.context.pack import ContextPack
+from offgrid.context.service import ContextService
 from offgrid.engine.generation import GenerationRequest
 from offgrid.engine.llama_engine import LlamaEngine
 
@@ -44,9 +46,22 @@ def _after_healed(text: str, healed: bytes) -> str:
 class Completer:
     """Turns CompletionRequests into Suggestions on the engine's thread."""
 
-    def __init__(self, engine: LlamaEngine, settings: CompletionSettings | None = None) -> None:
+    def __init__(
+        self, engine: LlamaEngine, settings: CompletionSettings | None = None, context: ContextService | None = None
+    ) -> None:
         self.engine = engine
         self.settings = settings or CompletionSettings()
+        self.context = context
+        self.last_context: ContextPack | None = None
+
+    def _context(self, req: CompletionRequest, line: int, column: int, first: int, last: int) -> ContextPack | None:
+        if self.context is None:
+            return None
+        count = self.engine.model.tokenize
+        uri = req.uri or req.slot
+        pack = self.context.for_cursor(uri, req.language, req.text, line, column, first, last, lambda s: len(count(s)))
+        self.last_context = pack
+        return pack
 
     def complete(self, req: CompletionRequest, cancel: threading.Event | None = None) -> Suggestion:
         """Generate the suggestion for `req` (blocking; run it on the model worker)."""
@@ -57,9 +72,10 @@ class Completer:
         w = cut_windows(lines, line, column, s.prefix_lines, s.suffix_lines, s.window_step)
         bos = model.bos if model.add_bos and model.bos >= 0 else None
         budget = PromptBudget(s.prefix_tokens, s.suffix_tokens, s.window_step)
-        prompt = build_prompt(model.tokenize, model.piece, model.fim, w, budget, bos)
-        mid_line = bool(w.after_cursor.strip())
-        stop = single_line() if mid_line else end_of_block(indentation(lines[line]))
+        pack = self._context(req, line, column, w.first, w.last)
+        prompt = build_prompt(model.tokenize, model.piece, model.fim, w, budget, bos, pack)
+        multi_line = pack.mode == "multi" if pack is not None and pack.mode else not w.after_cursor.strip()
+        stop = end_of_block(indentation(lines[line])) if multi_line else single_line()
         gen = self.engine.generate(
             GenerationRequest(
                 prompt=tuple(prompt.ids),
