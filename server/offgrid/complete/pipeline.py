@@ -3,9 +3,10 @@
 import threading
 from dataclasses import dataclass
 
+from offgrid.complete.postprocess import Candidate, make_context, postprocess, stop_rule
+from offgrid.complete.postprocess.stop_rules import after_skip
 from offgrid.complete.prompt import PromptBudget, build_prompt
 from offgrid.complete.request import CompletionRequest, Suggestion
-from offgrid.complete.stop_rules import end_of_block, indentation, single_line
 from offgrid.complete.windows import cut_windows, split_lines
 from offgrid.engine.generation import GenerationRequest
 from offgrid.engine.llama_engine import LlamaEngine
@@ -25,14 +26,6 @@ class CompletionSettings:
     generate_time_ms: int | None = 1_500
     reuse_suggestions: bool = True  # answer typed-through suggestions from memory, without the model
     prefetch: bool = True  # while idle, compute the next suggestion as if the shown one were accepted
-
-
-def _trim_line_suffix(text: str, after_cursor: str) -> str:
-    """Drop a repeat of the text after the cursor (a closing bracket the editor already inserted)."""
-    tail = after_cursor.strip()
-    if tail and "\n" not in text and text.rstrip().endswith(tail):
-        return text.rstrip()[: -len(tail)]
-    return text
 
 
 def _after_healed(text: str, healed: bytes) -> str:
@@ -58,25 +51,24 @@ class Completer:
         bos = model.bos if model.add_bos and model.bos >= 0 else None
         budget = PromptBudget(s.prefix_tokens, s.suffix_tokens, s.window_step)
         prompt = build_prompt(model.tokenize, model.piece, model.fim, w, budget, bos)
-        mid_line = bool(w.after_cursor.strip())
-        stop = single_line() if mid_line else end_of_block(indentation(lines[line]))
+        ctx = make_context(w.prefix + w.typed, w.suffix, req.language)
+        healed = prompt.healed.decode("utf-8", errors="ignore")
         gen = self.engine.generate(
             GenerationRequest(
                 prompt=tuple(prompt.ids),
                 slot=req.slot,
                 fork_from=req.fork_from,
                 max_tokens=s.max_tokens,
-                stop=stop,
+                stop=after_skip(stop_rule(ctx), healed),
                 prompt_time_limit_s=None if s.prompt_time_ms is None else s.prompt_time_ms / 1000,
                 generate_time_limit_s=None if s.generate_time_ms is None else s.generate_time_ms / 1000,
                 forced_prefix=prompt.healed,
             ),
             cancel,
         )
-        text = _after_healed(gen.text, prompt.healed)
-        if gen.stop_reason in ("max_tokens", "time") and "\n" in text:
-            text = text[: text.rfind("\n")]  # the last line was cut mid-way: keep whole lines only
-        text = _trim_line_suffix(text, w.after_cursor).rstrip()
+        raw = Candidate(_after_healed(gen.text, prompt.healed), truncated=gen.stop_reason in ("max_tokens", "time"))
+        out = postprocess(raw, ctx)
         if gen.stop_reason in ("cancelled", "prompt_time", "context_full"):
-            text = ""
-        return Suggestion(text=text, line=line, column=column, replace_to_column=column, generation=gen)
+            out = Candidate("")
+        end = column + out.replace
+        return Suggestion(text=out.text, line=line, column=column, replace_to_column=end, generation=gen)
