@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     qual.add_argument("--limit", type=int, help="tasks per subset, spread evenly over the file")
     qual.add_argument("--data", help="the human-eval-infilling folder (default: ../shared/bench-data/...)")
     qual.add_argument("--details", help="write each task's suggestions and results to this JSON-lines file")
+    qual.add_argument("--threads", type=int, help="llama.cpp threads (default: the physical cores)")
     qual.add_argument("--json", action="store_true")
 
     fetch = sub.add_parser("fetch", help="download and verify a preset's model")
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         data = Path(args.data) if args.data else default_data_dir()
         subsets = args.subset or list(DEFAULT_SUBSETS)
         details = Path(args.details) if args.details else None
-        return run_bench_quality(args.model, subsets, args.limit, args.json, data, details)
+        return run_bench_quality(args.model, subsets, args.limit, args.json, data, details, args.threads)
     if args.command == "bench":
         from offgrid.bench.latency import run_bench_latency
 

@@ -106,12 +106,18 @@ def print_table(rows: list[dict[str, Any]], model: str) -> None:
 
 
 def run_bench_quality(
-    model: str, subsets: list[str], limit: int | None, as_json: bool, data_dir: Path, details: Path | None = None
+    model: str,
+    subsets: list[str],
+    limit: int | None,
+    as_json: bool,
+    data_dir: Path,
+    details: Path | None = None,
+    threads: int | None = None,
 ) -> int:
     """Run the benchmark and print the table (or JSON); 0 on success."""
     quiet_llama(False)
     path = Path(resolve_model(model, TerminalProgress()))
-    m = Model(path, n_ctx=4096, n_seq_max=3)
+    m = Model(path, n_ctx=4096, n_threads=threads, n_seq_max=3)
     completer = Completer(LlamaEngine(m), SETTINGS)
     rows, log = [], []
     try:

@@ -50,10 +50,14 @@ def _is_closing_line(line: str) -> bool:
 
 
 def leaves_block(ctx: PostContext) -> StopRule:
-    """Stop before a line that leaves the block the cursor is in: indented less than the cursor's line, or,
-    when the user has typed a block's header (`def f():`, `if (x) {`, `function f()`) and the cursor ends it,
-    back at the header's level. A closing line (`}`, `end`) that the text after the cursor does not already
-    have is kept, and ends the suggestion."""
+    """Stop before a line that leaves the block the cursor is in.
+
+    Without a typed header that is a line indented less than both the cursor's line and the code that
+    follows the cursor (text may close inner blocks down to the level the following code continues at).
+    When the user has typed a block's header (`def f():`, `if (x) {`, `function f()`) and the cursor ends it,
+    it is any line back at the header's level. A closing line (`}`, `end`) that the text after the cursor does
+    not already have is kept, and ends the suggestion.
+    """
     typed = ctx.typed
     following = _next_code_line(ctx)
 
@@ -63,12 +67,19 @@ def leaves_block(ctx: PostContext) -> StopRule:
             return None
         base_offset, base = lines[0]
         indent = indentation(base)
+        floor = indent if following is None else min(indent, indentation(following))
         header = bool(typed.strip()) and base_offset < 0 and len(lines) > 1
         opens = header and (base.rstrip().endswith(_BLOCK_OPENERS) or indentation(lines[1][1]) > indent)
         for offset, line in lines[1:]:
-            if indentation(line) < indent or (opens and indentation(line) == indent):
-                if _is_closing_line(line) and (following is None or following.strip() != line.strip()):
+            level = indentation(line)
+            leaves = level <= indent if opens else level < indent
+            if not leaves:
+                continue
+            if _is_closing_line(line):
+                if following is None or following.strip() != line.strip():
                     return offset + len(line)
+                return _cut_before(offset)
+            if opens or level < floor:
                 return _cut_before(offset)
         return None
 
