@@ -71,3 +71,15 @@ def test_drop_duplicated():
     assert run(drop_duplicated, "├b = 2┤\nb = 2\n").text == ""
     assert run(drop_duplicated, "a = 1\n├b = 2┤\nc = 3\n").text == "b = 2"
     assert run(drop_duplicated, "x = a + ├a┤ + b\n").text == "a"  # mid-line text is never a repeated line
+
+
+def test_drop_syntax_worse():
+    from offgrid.complete.postprocess.drop_syntax_worse import drop_syntax_worse
+
+    assert run(drop_syntax_worse, "def f(x):\n    return ├x + 1┤\n").text == "x + 1"
+    assert run(drop_syntax_worse, "def f(x):\n    return ├x + (1┤\n").text == ""  # an unclosed bracket
+    assert run(drop_syntax_worse, "fn f() -> i32 {\n    ├1 +┤\n}\n", "rust").text == ""
+    assert run(drop_syntax_worse, "fn f() -> i32 {\n    ├1 + 2┤\n}\n", "rust").text == "1 + 2"
+    # the user is half-way through a line: a suggestion that completes it makes things better, not worse
+    assert run(drop_syntax_worse, "x = [1, ├2, 3]┤\n").text == "2, 3]"
+    assert run(drop_syntax_worse, "anything ├goes┤", "plaintext").text == "goes"

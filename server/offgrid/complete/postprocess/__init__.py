@@ -10,6 +10,7 @@ from collections.abc import Callable
 from offgrid.complete.postprocess.context import Candidate, PostContext, make_context
 from offgrid.complete.postprocess.drop_blank import drop_blank
 from offgrid.complete.postprocess.drop_duplicated import drop_duplicated
+from offgrid.complete.postprocess.drop_syntax_worse import drop_syntax_worse
 from offgrid.complete.postprocess.limit_scope import limit_scope
 from offgrid.complete.postprocess.stop_rules import stop_rule
 from offgrid.complete.postprocess.trim_line_suffix import trim_line_suffix
@@ -29,6 +30,7 @@ FILTERS: tuple[Filter, ...] = (
     trim_space,
     drop_blank,
     drop_duplicated,
+    drop_syntax_worse,
 )
 
 
