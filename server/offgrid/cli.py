@@ -3,6 +3,7 @@
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from offgrid import __version__
 from offgrid.models.presets import DEFAULT_PRESET, PRESETS
@@ -70,6 +71,20 @@ def _parser() -> argparse.ArgumentParser:
     ctx.add_argument("--prefix-tokens", type=int, default=512, help="local prefix window (suffix: a quarter)")
     ctx.add_argument("--index-files", type=int, default=1000, help="files for the indexing figures")
 
+    qual = bench_sub.add_parser("quality", help="HumanEval-infilling pass@1: offgrid's pipeline against the raw model")
+    qual.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    qual.add_argument(
+        "--subset",
+        action="append",
+        choices=["single-line", "multi-line", "random-span", "random-span-light"],
+        help="repeatable; default: single-line, multi-line, random-span-light",
+    )
+    qual.add_argument("--limit", type=int, help="tasks per subset, spread evenly over the file")
+    qual.add_argument("--data", help="the human-eval-infilling folder (default: ../shared/bench-data/...)")
+    qual.add_argument("--details", help="write each task's suggestions and results to this JSON-lines file")
+    qual.add_argument("--threads", type=int, help="llama.cpp threads (default: the physical cores)")
+    qual.add_argument("--json", action="store_true")
+
     fetch = sub.add_parser("fetch", help="download and verify a preset's model")
     fetch.add_argument("preset", nargs="?", default=DEFAULT_PRESET, choices=sorted(PRESETS))
     return p
@@ -113,6 +128,15 @@ def main(argv: list[str] | None = None) -> int:
             args.prefix_tokens,
             args.index_files,
         )
+
+    if args.command == "bench" and args.bench == "quality":
+        from offgrid.bench.humaneval import DEFAULT_SUBSETS, default_data_dir
+        from offgrid.bench.quality import run_bench_quality
+
+        data = Path(args.data) if args.data else default_data_dir()
+        subsets = args.subset or list(DEFAULT_SUBSETS)
+        details = Path(args.details) if args.details else None
+        return run_bench_quality(args.model, subsets, args.limit, args.json, data, details, args.threads)
     if args.command == "bench":
         from offgrid.bench.latency import run_bench_latency
 

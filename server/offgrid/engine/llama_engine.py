@@ -2,6 +2,7 @@
 
 import codecs
 import ctypes
+import dataclasses
 import threading
 import time
 
@@ -47,6 +48,7 @@ class LlamaEngine:
         llama_cpp.llama_set_abort_callback(model.ctx, self._abort_cb, None)
         self._decoded = 0  # tokens decoded by the current request, aborted batches excluded
         self._vocab: VocabIndex | None = None  # built on first use of token healing
+        self._first_token: int | None = None
         # Per sequence, the first position whose cached keys are approximate: a shifted chunk's keys were computed
         # in its old context, and so is everything decoded after it. repair() recomputes them when the user pauses.
         self._approx_from: dict[int, int] = {}
@@ -242,17 +244,21 @@ class LlamaEngine:
         self._mark_approximate(seq, plan)
         t1, n_eval = time.monotonic(), self._decoded
         text, reason, n_gen = self._sample_loop(seq, req, t1)
-        return self._result(text, reason, prompt, plan, t0, t1, n_eval, n_gen, changed)
+        result = self._result(text, reason, prompt, plan, t0, t1, n_eval, n_gen, changed)
+        return dataclasses.replace(result, first_token=self._first_token)
 
     def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, int]:
         cached = self.pool.tokens[seq]
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         text, n_gen, reason, produced = "", 0, "max_tokens", b""
+        self._first_token = None
         while n_gen < req.max_tokens:
             if self._cancel is not None and self._cancel.is_set():
                 reason = "cancelled"
                 break
-            token = self._next_token(req.forced_prefix, produced)
+            token = self._next_token(req.forced_prefix, produced, req.exclude_first if n_gen == 0 else ())
+            if n_gen == 0:
+                self._first_token = token
             if token is None or self.model.ends_generation(token):
                 reason = "end"
                 break
@@ -276,9 +282,12 @@ class LlamaEngine:
                 break
         return text.rstrip("\ufffd"), reason, n_gen
 
-    def _next_token(self, forced: bytes, produced: bytes) -> int | None:
+    def _next_token(self, forced: bytes, produced: bytes, exclude: tuple[int, ...] = ()) -> int | None:
         """Greedy choice, restricted to tokens that agree with the forced prefix until it is spelled out."""
         logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self.model.ctx, -1), shape=(self.model.n_vocab,))
+        if exclude:
+            logits = logits.copy()
+            logits[list(exclude)] = -np.inf
         if len(produced) >= len(forced):
             return int(logits.argmax())
         return constrained_argmax(logits, self.vocab_index(), forced[len(produced) :])
