@@ -35,3 +35,4 @@ class Generation:
     prompt_ms: float
     generate_ms: float
     n_changed: int = 0  # prompt tokens not in an in-order match with the cached prompt: what the edit changed
+    tokens: tuple[int, ...] = ()  # the generated ids (so a stopped generation can be continued exactly)

@@ -174,13 +174,13 @@ class LlamaEngine:
         finally:
             self._prompt_deadline = None
         t1, n_eval = time.monotonic(), self._decoded
-        text, reason, n_gen = self._sample_loop(seq, req, t1)
-        return self._result(text, reason, prompt, plan, t0, t1, n_eval, n_gen, changed)
+        text, reason, ids = self._sample_loop(seq, req, t1)
+        return self._result(text, reason, prompt, plan, t0, t1, n_eval, len(ids), changed, tuple(ids))
 
-    def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, int]:
+    def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, list[int]]:
         cached = self.pool.tokens[seq]
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        text, n_gen, reason, produced = "", 0, "max_tokens", b""
+        text, n_gen, reason, produced, ids = "", 0, "max_tokens", b"", []
         while n_gen < req.max_tokens:
             if self._cancel is not None and self._cancel.is_set():
                 reason = "cancelled"
@@ -190,6 +190,7 @@ class LlamaEngine:
                 reason = "end"
                 break
             n_gen += 1
+            ids.append(token)
             piece = self.model.piece(token)
             produced += piece
             text += decoder.decode(piece)
@@ -207,7 +208,7 @@ class LlamaEngine:
             except _Aborted:
                 reason = "cancelled"
                 break
-        return text.rstrip("\ufffd"), reason, n_gen
+        return text.rstrip("\ufffd"), reason, ids
 
     def _next_token(self, forced: bytes, produced: bytes) -> int | None:
         """Greedy choice, restricted to tokens that agree with the forced prefix until it is spelled out."""
@@ -234,6 +235,7 @@ class LlamaEngine:
         n_eval: int,
         n_gen: int,
         changed: int,
+        ids: tuple[int, ...] = (),
     ) -> Generation:
         self.totals["evaluated"] += n_eval
         self.totals["reused"] += plan.n_prefix
@@ -250,6 +252,7 @@ class LlamaEngine:
             prompt_ms=(t1 - t0) * 1000,
             generate_ms=(time.monotonic() - t1) * 1000,
             n_changed=changed,
+            tokens=ids,
         )
 
     def close(self) -> None:
