@@ -11,6 +11,7 @@ from offgrid import __version__
 from offgrid.complete.suggestion_cache import SuggestionCache
 from offgrid.config import Settings, parse_settings
 from offgrid.host import HostState, ModelHost
+from offgrid.lsp.code_actions import register_code_actions
 from offgrid.lsp.documents import Documents
 from offgrid.lsp.inline_completion import inline_completion_handler
 from offgrid.lsp.progress import LspProgress
@@ -95,6 +96,8 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
         ls: OffgridServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList | None:
         return await inline_completion_handler(ls, params)
+
+    register_code_actions(server)
 
     @server.feature(STATUS_REQUEST)
     def status(ls: OffgridServer, _params: Any) -> dict[str, Any]:
