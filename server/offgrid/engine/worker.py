@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from offgrid.errors import Cancelled
+from offgrid.errors import Cancelled, OffgridError
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,9 @@ class Worker:
                 if self._requeue_if_preempted(job):
                     continue
             except BaseException as e:  # the thread must survive anything a job raises
-                if not isinstance(e, Cancelled):
+                if isinstance(e, OffgridError):  # expected: a message for the user, no traceback
+                    log.debug("model job %s stopped: %s", job.key, e)
+                else:
                     log.exception("model job %s failed", job.key)
                 if not job.future.done():
                     job.future.set_exception(e)

@@ -114,15 +114,16 @@ def _show_explanation(ls: "OffgridServer", text: str) -> None:
 
 
 def register_commands(server: "OffgridServer") -> None:
-    """offgrid.rewrite, offgrid.explain and offgrid.runAction."""
+    """offgrid.rewrite, offgrid.explain and offgrid.runAction. (pygls evaluates a command's annotations, and
+    OffgridServer cannot be imported here, hence `ls: Any`.)"""
 
     @server.command(REWRITE)
-    async def rewrite(ls: "OffgridServer", *args: Any) -> dict[str, Any]:
+    async def rewrite(ls: Any, *args: Any) -> dict[str, Any]:
         result = await _execute(ls, ActionKind.REWRITE, args)
         return {"applied": result is not None}
 
     @server.command(EXPLAIN)
-    async def explain(ls: "OffgridServer", *args: Any) -> dict[str, Any] | None:
+    async def explain(ls: Any, *args: Any) -> dict[str, Any] | None:
         result = await _execute(ls, ActionKind.EXPLAIN, args)
         if result is None or result.explanation is None:
             return None
@@ -130,7 +131,7 @@ def register_commands(server: "OffgridServer") -> None:
         return {"explanation": result.explanation}
 
     @server.command(RUN_ACTION)
-    async def run(ls: "OffgridServer", *args: Any) -> dict[str, Any]:
+    async def run(ls: Any, *args: Any) -> dict[str, Any]:
         kind = args[0].get("kind") if len(args) == 1 and isinstance(args[0], dict) else None
         if kind not in {k.value for k in ActionKind}:
             ls.show(f"unknown action {kind!r}", types.MessageType.Warning)
