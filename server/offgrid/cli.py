@@ -53,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     cons.add_argument("--seed", type=int, default=1)
     cons.add_argument("--reuse", default="chunks", choices=["chunks", "prefix"], help="the cache reuse to check")
 
+    act = bench_sub.add_parser("actions", help="how long a completion waits while a code action runs")
+    act.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    act.add_argument("--requests", type=int, default=5, help="completions idle, and while the action runs")
+    act.add_argument("--max-tokens", type=int, default=400, help="the action's answer length")
+
     fetch = sub.add_parser("fetch", help="download and verify a preset's model")
     fetch.add_argument("preset", nargs="?", default=DEFAULT_PRESET, choices=sorted(PRESETS))
     return p
@@ -83,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         from offgrid.bench.consistency import run_bench_consistency
 
         return run_bench_consistency(args.model, args.edits, args.seed, args.reuse)
+    if args.command == "bench" and args.bench == "actions":
+        from offgrid.bench.action_wait import run_bench_actions
+
+        return run_bench_actions(args.model, args.requests, args.max_tokens)
     if args.command == "bench":
         from offgrid.bench.latency import run_bench_latency
 

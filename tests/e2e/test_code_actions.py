@@ -143,7 +143,8 @@ async def test_an_edit_for_a_document_that_changed_meanwhile_is_dropped(slow_mod
         result = await asyncio.wait_for(task, 120)
         assert not result["applied"] and not editor.applied
         assert editor.texts[URI] == "# typed while the action ran\n" + TEXT
-        assert any("document changed while the action ran" in m.message for m in client.messages)
+        said = [m.message for m in client.messages]
+        assert "offgrid: the document changed while the action ran, so its edit was dropped" in said, said
 
 
 async def test_a_completion_does_not_wait_for_a_running_action(slow_model):

@@ -11,7 +11,7 @@ from tests.support.lsp import running_server, wait_ready
 
 pytestmark = pytest.mark.model
 URI = "file:///work/stats.py"
-TEXT = '''import os
+TEXT = """import os
 
 
 def moving_average(values, window):
@@ -27,7 +27,7 @@ def python_files(root):
         if name.endswith(".py"):
             found.append(name)
     return found
-'''
+"""
 
 
 async def test_add_docstring_resolves_an_edit_that_keeps_the_file_parsing(qwen_model):

@@ -116,12 +116,20 @@ async def run_action(
         job.cancel()
         return None
     log.info("action %s %s", req.kind.value, run.summary())
-    if ls.documents.get(doc.uri) is not doc or doc.version != version:
-        raise ActionRefused("the document changed while the action ran, so its result was dropped")
     try:
-        return done.result()
+        result = done.result()
+        if result is None:
+            return None
     except Cancelled:
         return None
+    except ActionRefused:
+        if doc.version == version:
+            raise
+        result = ActionResult()  # the change below is the better reason to give
+    changed = ls.documents.get(doc.uri) is not doc or doc.version != version
+    if changed and result.explanation is None:  # an explanation of the older text is still worth showing
+        raise ActionRefused("the document changed while the action ran, so its edit was dropped")
+    return result
 
 
 def _offers(ls: "OffgridServer", doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
