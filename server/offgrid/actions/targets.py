@@ -61,7 +61,7 @@ def selected_lines(text: str, start: int, end: int) -> Lines | None:
     None for a selection inside one line."""
     first, last = line_of(text, start), line_of(text, end)
     if end > start and last > first and text[end - 1] == "\n":
-        last -= 1
+        last, end = last - 1, end - 1
     if last == first and not _covers_line(text, start, end):
         return None
     return line_range(text, first, last)
