@@ -52,16 +52,19 @@ async def _one(model: str, preempt: bool, requests: int, max_tokens: int) -> dic
         text = module_file("pygls.workspace.text_document").read_text()
         bench.open(URI, text)
         target = text.index("    def apply_change(")
+        target_end = text.index("\n    def ", target + 1) + 1  # the whole method, selected
         cursor = text.index("\n", text.index("    def offset_at_position(")) + 1
         await _typing(bench, cursor, 2, None)  # warm the document's cache
         idle = await _typing(bench, cursor + 2, requests, None)
-        args = {"uri": URI, "range": {"start": lsp_position(text, target), "end": lsp_position(text, target)}}
+        args = {"uri": URI, "range": {"start": lsp_position(text, target), "end": lsp_position(text, target_end)}}
         params = types.ExecuteCommandParams(command="offgrid.explain", arguments=[args])
         t0 = time.perf_counter()
         action = asyncio.ensure_future(bench.client.workspace_execute_command_async(params))
         await asyncio.sleep(1.0)  # the action is under way
         during = await _typing(bench, cursor + 2 + requests, requests, action)
-        await action
+        answer = await action
+        if not answer:
+            raise RuntimeError("the action failed: see the server log in the temp folder")
         return {"preempt": preempt, "idle": idle, "during": during, "action_s": time.perf_counter() - t0}
     finally:
         await bench.stop()
