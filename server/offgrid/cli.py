@@ -46,12 +46,17 @@ def _parser() -> argparse.ArgumentParser:
         default=10,
         help="ask the slow no-reuse baseline only every N keystrokes (its per-request cost is the same)",
     )
+    lat.add_argument(
+        "--accepts", type=int, default=10, help="suggestions to accept, with prefetch on and off (0: skip)"
+    )
+    lat.add_argument("--no-baselines", action="store_true", help="only offgrid's run (for long memory soaks)")
     lat.add_argument("--json", action="store_true")
     cons = bench_sub.add_parser("consistency", help="how often cache reuse changes the greedy suggestion")
     cons.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
     cons.add_argument("--edits", type=int, default=200)
     cons.add_argument("--seed", type=int, default=1)
     cons.add_argument("--reuse", default="chunks", choices=["chunks", "prefix"], help="the cache reuse to check")
+    cons.add_argument("--repair", action="store_true", help="recompute shifted cache after each edit (a user pause)")
 
     act = bench_sub.add_parser("actions", help="how long a completion waits while a code action runs")
     act.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
@@ -87,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench" and args.bench == "consistency":
         from offgrid.bench.consistency import run_bench_consistency
 
-        return run_bench_consistency(args.model, args.edits, args.seed, args.reuse)
+        return run_bench_consistency(args.model, args.edits, args.seed, args.reuse, args.repair)
     if args.command == "bench" and args.bench == "actions":
         from offgrid.bench.action_wait import run_bench_actions
 
@@ -96,7 +101,14 @@ def main(argv: list[str] | None = None) -> int:
         from offgrid.bench.latency import run_bench_latency
 
         return run_bench_latency(
-            args.model, args.keystrokes, args.pace_ms, args.modes.split(","), args.no_reuse_every, args.json
+            args.model,
+            args.keystrokes,
+            args.pace_ms,
+            args.modes.split(","),
+            args.no_reuse_every,
+            args.json,
+            args.accepts,
+            not args.no_baselines,
         )
     from offgrid.commands.fetch import run_fetch
 

@@ -25,6 +25,9 @@ class EngineSettings:
     # deleted above the cursor: far fewer tokens, but approximate (their keys were computed in the old context)
     # and the drift accumulates over an editing session: see `offgrid bench consistency`. "none": no reuse.
     cache_reuse: str = "prefix"
+    # With "chunks": after this long without a request, recompute the shifted part of the cache, so the drift
+    # never outlives a pause in typing.
+    repair_idle_ms: int = 300
 
 
 @dataclass(frozen=True)

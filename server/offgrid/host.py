@@ -101,7 +101,22 @@ class ModelHost:
     def _complete(self, req: CompletionRequest, cancel: threading.Event) -> Suggestion:
         if self.completer is None:
             raise ModelError(self.error or "the model is not loaded yet")
-        return self.completer.complete(req, cancel)
+        suggestion = self.completer.complete(req, cancel)
+        if self.completer.engine.needs_repair(req.slot):
+            self._submit_repair(req.slot)
+        return suggestion
+
+    def _submit_repair(self, slot: str) -> Job:
+        """Once the user pauses, recompute the shifted part of a document's cache (any real request stops it)."""
+        delay = self.settings.engine.repair_idle_ms / 1000
+
+        def repair(cancel: threading.Event) -> int:
+            if cancel.wait(delay):  # typing goes on: leave the cache as it is
+                return 0
+            assert self.completer is not None
+            return self.completer.engine.repair(slot, cancel)
+
+        return self.worker.submit(f"repair {slot}", repair, PRIORITY_BACKGROUND, background=True)
 
     def close(self) -> None:
         """Stop the worker and free the model."""

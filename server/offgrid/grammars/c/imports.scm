@@ -1,0 +1,2 @@
+; offgrid (MIT)
+(preproc_include path: (_) @name) @import

@@ -1,0 +1,3 @@
+; offgrid (MIT)
+(preproc_include path: (_) @name) @import
+(using_declaration) @import

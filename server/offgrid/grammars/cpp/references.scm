@@ -1,0 +1,5 @@
+; offgrid (MIT)
+(identifier) @reference
+(field_identifier) @reference
+(type_identifier) @reference
+(namespace_identifier) @reference

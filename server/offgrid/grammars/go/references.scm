@@ -1,0 +1,4 @@
+; offgrid (MIT)
+(identifier) @reference
+(field_identifier) @reference
+(type_identifier) @reference

@@ -1,0 +1,3 @@
+; offgrid (MIT)
+(identifier) @reference
+(type_identifier) @reference

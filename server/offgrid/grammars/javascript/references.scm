@@ -1,0 +1,3 @@
+; offgrid (MIT)
+(identifier) @reference
+(property_identifier) @reference

@@ -1,0 +1,6 @@
+; offgrid (MIT)
+(function_declaration) @scope
+(generator_function_declaration) @scope
+(class_declaration) @scope
+(method_definition) @scope
+(lexical_declaration (variable_declarator value: [(arrow_function) (function_expression)])) @scope

@@ -1,0 +1,2 @@
+; offgrid (MIT)
+(identifier) @reference

@@ -1,0 +1,3 @@
+; offgrid (MIT)
+(function_declaration) @scope
+(function_definition) @scope

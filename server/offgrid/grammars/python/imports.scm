@@ -1,0 +1,7 @@
+; offgrid (MIT)
+(import_statement name: (dotted_name (identifier) @name .)) @import
+(import_statement name: (aliased_import name: (dotted_name (identifier) @name .))) @import
+(import_from_statement name: (dotted_name (identifier) @name)) @import
+(import_from_statement name: (aliased_import name: (dotted_name (identifier) @name))) @import
+(import_from_statement (wildcard_import)) @import
+(future_import_statement) @import

@@ -1,0 +1,3 @@
+; offgrid (MIT)
+(function_definition) @scope
+(class_definition) @scope

@@ -1,0 +1,2 @@
+; offgrid (MIT)
+(program (call method: (identifier) @_req (#match? @_req "^require") arguments: (argument_list (string) @name)) @import)

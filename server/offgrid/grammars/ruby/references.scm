@@ -1,0 +1,3 @@
+; offgrid (MIT)
+(identifier) @reference
+(constant) @reference

@@ -1,0 +1,5 @@
+; offgrid (MIT)
+(method) @scope
+(singleton_method) @scope
+(class) @scope
+(module) @scope
