@@ -5,13 +5,14 @@ import ast
 import pytest
 from offgrid.actions.body import _end_of_body, plan_body
 from offgrid.actions.clean import extract_code
+from offgrid.actions.definitions import definition_at
 from offgrid.actions.docstring import plan_docstring
 from offgrid.actions.edit import minimal_edit, reindent
 from offgrid.actions.request import ActionKind, ActionRequest, TextEdit
 from offgrid.actions.rewrite import plan_fix, plan_rewrite
 from offgrid.actions.settings import ActionSettings
 from offgrid.actions.syntax_check import error_count
-from offgrid.actions.targets import definition_at, selected_lines
+from offgrid.actions.targets import selected_lines
 from offgrid.errors import ActionRefused
 
 SETTINGS = ActionSettings()
@@ -131,3 +132,53 @@ def test_error_count_uses_a_parser_where_there_is_one():
     assert error_count("x = 1\n", "python") == 0
     assert error_count("x = (\n", "python") >= 1
     assert error_count("anything", "no-such-language") is None
+
+
+JS = """import fs from "fs";
+
+// Reads a file.
+export function read(path) {
+  return fs.readFileSync(path, "utf8");
+}
+
+export function add(a, b) {
+}
+
+class Shelf {
+  count() {
+    return this.books.length;
+  }
+}
+"""
+
+
+def test_definitions_in_a_brace_language_know_their_doc_comment_and_empty_body():
+    read = definition_at(JS, "javascript", JS.index("readFileSync"))
+    assert read is not None and read.braces and read.has_docstring and not read.body_is_empty
+    add = definition_at(JS, "javascript", JS.index("add("))
+    assert add is not None and not add.has_docstring and add.body_is_empty
+    assert JS[add.start :].startswith("export function add") and JS[add.body_close] == "}"
+    count = definition_at(JS, "javascript", JS.index("this.books"))
+    assert count is not None and count.indent == "  " and count.body_indent == "    "
+
+
+def test_a_doc_comment_is_inserted_above_the_definition():
+    r = req(ActionKind.DOCSTRING, JS, JS.index("add("))
+    r = ActionRequest(ActionKind.DOCSTRING, JS, "javascript", r.start, r.start)
+    plan = plan_docstring(r, SETTINGS)
+    assert plan.prefill.endswith("/**")
+    answer = "\n * Adds two numbers.\n * @returns {number} the sum\n */\nexport function add(a, b) {\n"
+    cut = plan.stop(answer)
+    edit = plan.finish(answer[:cut]).edit
+    text = apply(JS, edit)
+    assert "/**\n * Adds two numbers.\n * @returns {number} the sum\n */\nexport function add(a, b) {" in text
+    assert text.replace(edit.new_text, "") == JS
+
+
+def test_an_empty_brace_body_is_filled_with_the_files_indentation():
+    r = ActionRequest(ActionKind.COMPLETE_BODY, JS, "javascript", JS.index("add("), JS.index("add("))
+    plan = plan_body(r, SETTINGS)
+    answer = "    return a + b;\n}\n```"
+    cut = plan.stop(answer)
+    edit = plan.finish(answer[:cut]).edit
+    assert "export function add(a, b) {\n  return a + b;\n}\n" in apply(JS, edit)

@@ -4,11 +4,12 @@ body's first statement, so the code itself is never touched."""
 import re
 import textwrap
 
+from offgrid.actions.definitions import Definition, definition_at
+from offgrid.actions.doc_comment import plan_doc_comment
 from offgrid.actions.plan import Plan, context_before, fenced
 from offgrid.actions.request import ActionRequest, ActionResult, TextEdit
 from offgrid.actions.settings import ActionSettings
 from offgrid.actions.syntax_check import check_still_parses
-from offgrid.actions.targets import Definition, definition_at
 from offgrid.errors import ActionRefused
 
 DOCSTRING_TOKENS = 200
@@ -30,9 +31,11 @@ def plan_docstring(req: ActionRequest, settings: ActionSettings) -> Plan:
     """Ask for the docstring of the definition at the cursor."""
     d = definition_at(req.text, req.language, req.start)
     if d is None:
-        raise ActionRefused("put the cursor in a function or class (Python) to add a docstring")
+        raise ActionRefused("put the cursor in a function or class to add a docstring")
     if d.has_docstring:
         raise ActionRefused("this definition already has a docstring")
+    if d.braces:
+        return plan_doc_comment(req, settings, d)
     code = textwrap.dedent(req.text[d.start : d.end])
     header = textwrap.dedent(req.text[d.start : d.body_start]).rstrip("\n")
     step = d.body_indent[len(d.indent) :] or "    "

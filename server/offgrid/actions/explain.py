@@ -3,10 +3,11 @@ the code."""
 
 import textwrap
 
+from offgrid.actions.definitions import definition_at
 from offgrid.actions.plan import Plan, fenced
 from offgrid.actions.request import ActionRequest, ActionResult
 from offgrid.actions.settings import ActionSettings
-from offgrid.actions.targets import definition_at, selected_lines
+from offgrid.actions.targets import selected_lines
 from offgrid.errors import ActionRefused
 
 SYSTEM = "You are an expert programmer. Explain code clearly and briefly, in Markdown."

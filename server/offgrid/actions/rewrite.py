@@ -3,12 +3,13 @@
 import textwrap
 
 from offgrid.actions.clean import cut_at_fence, extract_code
+from offgrid.actions.definitions import definition_at
 from offgrid.actions.edit import minimal_edit, reindent
 from offgrid.actions.plan import Plan, comment_marker, fenced
 from offgrid.actions.request import ActionRequest, ActionResult
 from offgrid.actions.settings import ActionSettings
 from offgrid.actions.syntax_check import check_still_parses
-from offgrid.actions.targets import definition_at, line_of, line_range, selected_lines
+from offgrid.actions.targets import line_of, line_range, selected_lines
 from offgrid.errors import ActionRefused
 
 FIX_DEFINITION_LINES = 60  # a diagnostic inside a function this short gets the whole function rewritten

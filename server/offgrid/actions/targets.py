@@ -1,7 +1,5 @@
-"""What an action works on: whole lines of a selection, the function or class at the cursor, the lines of a
-diagnostic. Offsets are code points into the document text."""
+"""Lines an action works on: the whole lines of a selection, a range of lines. Offsets are code points."""
 
-import ast
 import bisect
 import re
 from dataclasses import dataclass
@@ -14,22 +12,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 def line_starts(text: str) -> list[int]:
     """Offsets where each line begins (LSP's line breaks)."""
     return [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-
-
-@dataclass(frozen=True)
-class Definition:
-    """A function or class: `start`..`end` covers its lines (decorators excluded); its body begins at
-    `body_start` (after the docstring when it has one: `doc_end`)."""
-
-    start: int
-    end: int
-    body_start: int
-    doc_end: int
-    indent: str
-    body_indent: str
-    is_class: bool
-    has_docstring: bool
-    body_is_empty: bool  # only `pass`, `...` and a docstring
 
 
 @dataclass(frozen=True)
@@ -72,51 +54,3 @@ def _covers_line(text: str, start: int, end: int) -> bool:
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
     return not text[line_start:start].strip() and not text[end:line_end].strip()
-
-
-def definition_at(text: str, language: str, offset: int) -> Definition | None:
-    """The innermost function or class around `offset` whose body starts on its own line; Python only for now
-    (None elsewhere, and where the file does not parse)."""
-    if language != "python":
-        return None
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return None
-    line = line_of(text, offset) + 1
-    best: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | None = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            end = node.end_lineno or node.lineno
-            if node.lineno <= line <= end and (best is None or node.lineno >= best.lineno):
-                best = node
-    if best is None or best.body[0].lineno == best.lineno:
-        return None
-    return _python_definition(text, best)
-
-
-def _python_definition(text: str, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> Definition:
-    starts = line_starts(text)
-
-    def at(lineno: int) -> int:  # offset of 1-based line `lineno`, or the end of the text past the last line
-        return starts[lineno - 1] if lineno - 1 < len(starts) else len(text)
-
-    first = node.body[0]
-    doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
-    after_doc = node.body[1:] if doc else node.body
-    empty = all(
-        isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in after_doc
-    )
-    body_start = at(first.lineno)
-    end_line = node.end_lineno or node.lineno
-    return Definition(
-        start=at(node.lineno),
-        end=at(end_line + 1),
-        body_start=body_start,
-        doc_end=at((first.end_lineno or first.lineno) + 1) if doc else body_start,
-        indent=leading_space(text[at(node.lineno) :]),
-        body_indent=leading_space(text[body_start:]),
-        is_class=isinstance(node, ast.ClassDef),
-        has_docstring=doc,
-        body_is_empty=empty,
-    )

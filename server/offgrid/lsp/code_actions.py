@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from offgrid.actions.body import completable
+from offgrid.actions.definitions import definition_at
 from offgrid.actions.docstring import documentable
 from offgrid.actions.request import ActionKind, ActionRequest, ActionResult, TextEdit
 from offgrid.actions.runner import plan_action
-from offgrid.actions.targets import definition_at
 from offgrid.errors import ActionRefused, Cancelled, OffgridError
 from offgrid.host import HostState
 from offgrid.lsp.documents import Document
