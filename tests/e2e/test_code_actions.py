@@ -1,9 +1,12 @@
 """Code actions over the protocol, with random-weight models: what is offered, bad input, cancellation, documents
 that change while an action runs, and completions that do not wait for a running action."""
 
+import ast
 import asyncio
+from pathlib import Path
 
 from lsprotocol import types
+from pytest_lsp import client_capabilities
 
 from tests.support.editor import Editor, rng
 from tests.support.lsp import complete, running_server, wait_ready
@@ -161,3 +164,45 @@ async def test_a_completion_does_not_wait_for_a_running_action(slow_model):
         assert end_message(client, token) is None and not task.done()
         client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
         assert not (await asyncio.wait_for(task, 30))["applied"]
+
+
+async def test_explanations_are_shown_as_a_message_or_a_markdown_document(tiny_model):
+    for chars in (100_000, 1):
+        options = {"actions": {"maxTokens": 12, "messageChars": chars}}
+        async with running_server(str(tiny_model), options) as client:
+            editor = Editor(client)
+            await wait_ready(client)
+            editor.open(URI, TEXT)
+            answer = await editor.run_command("offgrid.explain", {"uri": URI, "range": rng((4, 0), (7, 0))})
+            if answer is None:  # random weights may end at once: then the user was told
+                assert client.messages and "nothing to say" in client.messages[-1].message
+                continue
+            if chars > 1:
+                assert client.messages[-1].message == answer["explanation"] and not client.shown_documents
+            else:
+                [shown] = client.shown_documents
+                assert shown.uri.endswith(".md")
+                path = Path(shown.uri.removeprefix("file://"))
+                assert path.read_text(encoding="utf-8") == answer["explanation"] + "\n"
+            assert editor.texts[URI] == TEXT and not editor.applied
+
+
+async def test_clients_without_resolve_get_a_server_command_that_applies_the_edit(tiny_model):
+    caps = client_capabilities("visual-studio-code")
+    caps.text_document.code_action.resolve_support = None
+    async with running_server(str(tiny_model), {"actions": {"maxTokens": 12}}, capabilities=caps) as client:
+        editor = Editor(client)
+        await wait_ready(client)
+        editor.open(URI, TEXT)
+        actions = await editor.code_actions(URI, (1, 4), (1, 4))
+        body = next(a for a in actions if a.title == "offgrid: Complete this function body")
+        assert body.data is None and body.command.command == "offgrid.runAction"
+        [args] = body.command.arguments
+        assert args["kind"] == "completeBody"
+        result = await editor.run_command("offgrid.runAction", args)
+        token = next(k for k in client.progress_reports if str(k).startswith("offgrid-action-"))
+        assert isinstance(client.progress_reports[token][-1], types.WorkDoneProgressEnd)
+        if result["applied"]:  # whatever random weights wrote, an applied edit leaves Python that parses
+            ast.parse(editor.texts[URI])
+        else:
+            assert editor.texts[URI] == TEXT and client.messages

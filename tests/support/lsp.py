@@ -19,6 +19,7 @@ async def running_server(
     client_spec: str = "visual-studio-code",
     env: dict[str, str] | None = None,
     extra_args: tuple[str, ...] = (),
+    capabilities: types.ClientCapabilities | None = None,
 ) -> AsyncIterator[LanguageClient]:
     """An initialized client talking to a fresh `offgrid serve`; shut down afterwards."""
     client = make_test_lsp_client()
@@ -32,7 +33,9 @@ async def running_server(
     await client.start_io(sys.executable, *args, env=env)
     try:
         client.init_result = await client.initialize_session(  # type: ignore[attr-defined]
-            types.InitializeParams(capabilities=client_capabilities(client_spec), initialization_options=init_options)
+            types.InitializeParams(
+                capabilities=capabilities or client_capabilities(client_spec), initialization_options=init_options
+            )
         )
         yield client
         await asyncio.wait_for(client.shutdown_session(), 30)
