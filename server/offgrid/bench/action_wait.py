@@ -34,9 +34,7 @@ async def _typing(bench: BenchClient, cursor: int, n: int, until: "asyncio.Futur
             break
         bench.edit(URI, cursor, cursor, "x")
         cursor += 1
-        ms, _ = await bench.request(URI, cursor).future
-        if until is not None and until.done():
-            break  # the action ended while this request waited: not a measurement during the action
+        ms, _ = await bench.request(URI, cursor).future  # sent while the action ran: its wait is what we measure
         out.append(ms)
     return out
 
@@ -45,7 +43,14 @@ async def _one(model: str, preempt: bool, requests: int, max_tokens: int) -> dic
     bench = BenchClient()
     options = {
         "actions": {"preempt": preempt, "maxTokens": max_tokens},
-        "completion": {"prefetch": False, "reuseSuggestions": False, "maxTokens": 16},
+        # small windows and short answers: the figure of interest is the wait, not the completion's own cost
+        "completion": {
+            "prefetch": False,
+            "reuseSuggestions": False,
+            "maxTokens": 8,
+            "prefixLines": 24,
+            "suffixLines": 8,
+        },
     }
     await bench.start(model, options)
     try:
@@ -53,7 +58,8 @@ async def _one(model: str, preempt: bool, requests: int, max_tokens: int) -> dic
         bench.open(URI, text)
         target = text.index("    def apply_change(")
         target_end = text.index("\n    def ", target + 1) + 1  # the whole method, selected
-        cursor = text.index("\n", text.index("    def offset_at_position(")) + 1
+        body = text.index("\n", text.index("    def offset_at_position(")) + 1
+        cursor = text.index("\n", body)  # the end of the method's first line: typing there costs a few tokens
         await _typing(bench, cursor, 2, None)  # warm the document's cache
         idle = await _typing(bench, cursor + 2, requests, None)
         args = {"uri": URI, "range": {"start": lsp_position(text, target), "end": lsp_position(text, target_end)}}
