@@ -49,6 +49,7 @@ class ModelHost:
         self.completer: Completer | None = None
         self.worker = Worker()
         self.ready = threading.Event()
+        self._actions: list[Job] = []
         self._progress = progress or SilentProgress()
         self.loaded: Future = self.worker.submit("load", self._load, supersede=False).future
 
@@ -96,7 +97,12 @@ class ModelHost:
         job = self.worker.submit(
             f"action-{id(run)}", run.step, PRIORITY_ACTION, supersede=False, preemptible=self.settings.actions.preempt
         )
+        self._actions = [j for j in self._actions if not j.future.done()] + [job]
         return run, job
+
+    def actions_running(self) -> int:
+        """Actions queued or on the model (a cancelled one counts until the model has stopped it)."""
+        return sum(not j.future.done() for j in self._actions)
 
     def _complete(self, req: CompletionRequest, cancel: threading.Event) -> Suggestion:
         if self.completer is None:

@@ -9,7 +9,7 @@ from lsprotocol import types
 from pytest_lsp import client_capabilities
 
 from tests.support.editor import Editor, rng
-from tests.support.lsp import complete, running_server, wait_ready
+from tests.support.lsp import complete, running_server, status, wait_ready
 
 URI = "file:///work/shapes.py"
 TEXT = "def area(r):\n    pass\n\n\ndef double(x):\n    y = x * 2\n    return y\n"
@@ -206,3 +206,23 @@ async def test_clients_without_resolve_get_a_server_command_that_applies_the_edi
             ast.parse(editor.texts[URI])
         else:
             assert editor.texts[URI] == TEXT and client.messages
+
+
+async def test_cancelling_a_resolve_stops_the_model(slow_model):
+    async with running_server(str(slow_model), {"actions": {"maxTokens": 4000}}) as client:
+        editor = Editor(client)
+        await wait_ready(client)
+        editor.open(URI, TEXT)
+        diag = types.Diagnostic(range=types.Range(types.Position(5, 4), types.Position(5, 5)), message="unused y")
+        [fix] = [a for a in await editor.code_actions(URI, (5, 4), (5, 4), [diag]) if a.kind == "quickfix"]
+        fut = client.protocol.send_request(types.CODE_ACTION_RESOLVE, fix)
+        await asyncio.sleep(1.0)
+        assert (await status(client))["actionsRunning"] == 1  # a generation of up to 4000 tokens
+        msg_id = next(k for k, v in client.protocol._request_futures.items() if v is fut)
+        client.protocol.notify("$/cancelRequest", types.CancelParams(id=msg_id))
+        for _ in range(500):
+            if (await status(client))["actionsRunning"] == 0:
+                break
+            await asyncio.sleep(0.02)
+        assert (await status(client))["actionsRunning"] == 0  # the model stopped it
+        assert editor.texts[URI] == TEXT and not editor.applied

@@ -151,5 +151,6 @@ def _status(ls: OffgridServer) -> dict[str, Any]:
     if host and host.completer is not None:
         out["totals"] = dict(host.completer.engine.totals)
         out["dropped"] = host.worker.dropped
+        out["actionsRunning"] = host.actions_running()
         out["answers"] = dict(ls.counts)
     return out
