@@ -57,6 +57,11 @@ async def test_offers_by_selection_cursor_and_diagnostics(tiny_model):
         fix = [a for a in with_diag if a.kind == types.CodeActionKind.QuickFix]
         assert titles(fix) == ["offgrid: Fix “unused y”"] and list(fix[0].diagnostics) == [diag]
         assert all(t.startswith("offgrid: ") for t in titles(on_selection + at_empty_body + with_diag))
+        only_fixes = await editor.code_actions(URI, (5, 4), (5, 4), [diag], only=["quickfix"])
+        assert titles(only_fixes) == titles(fix)
+        refactors = await editor.code_actions(URI, (5, 0), (7, 0), only=["refactor"])
+        assert titles(refactors) == ["offgrid: Rewrite selection…", "offgrid: Add docstring"]
+        assert await editor.code_actions(URI, (5, 0), (7, 0), only=["source.organizeImports"]) == []
         caps = client.init_result.capabilities
         assert set(caps.execute_command_provider.commands) >= {"offgrid.rewrite", "offgrid.explain"}
         assert "offgrid.askRewrite" not in caps.execute_command_provider.commands

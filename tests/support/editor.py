@@ -82,11 +82,12 @@ class Editor:
         start: tuple[int, int],
         end: tuple[int, int],
         diagnostics: list[types.Diagnostic] | None = None,
+        only: list[str] | None = None,
     ) -> list[types.CodeAction]:
         params = types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
             range=types.Range(types.Position(*start), types.Position(*end)),
-            context=types.CodeActionContext(diagnostics=diagnostics or []),
+            context=types.CodeActionContext(diagnostics=diagnostics or [], only=only),
         )
         result = await self.client.text_document_code_action_async(params)
         assert all(isinstance(a, types.CodeAction) for a in result or []), result

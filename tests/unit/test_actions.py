@@ -182,3 +182,20 @@ def test_an_empty_brace_body_is_filled_with_the_files_indentation():
     cut = plan.stop(answer)
     edit = plan.finish(answer[:cut]).edit
     assert "export function add(a, b) {\n  return a + b;\n}\n" in apply(JS, edit)
+
+
+def test_a_selection_across_a_syntax_error_may_be_rewritten_but_not_made_worse():
+    text = "def f(x):\n    y = (x +\n    return y\n"
+    start, end = text.index("    y"), text.index("    return")
+    plan = plan_rewrite(req(ActionKind.REWRITE, text, start, end, instruction="fix it"), SETTINGS)
+    fixed = plan.finish("y = x + 1\n```").edit
+    assert apply(text, fixed) == "def f(x):\n    y = x + 1\n    return y\n"
+    with pytest.raises(ActionRefused, match="does not parse"):
+        plan.finish("y = (x + [\nz = (((\n```")
+
+
+def test_part_of_a_line_is_rewritten_in_place():
+    text = "total = a+b  # sum\n"
+    plan = plan_rewrite(req(ActionKind.REWRITE, text, 8, 11, instruction="spaces"), SETTINGS)
+    edit = plan.finish("a + b\n```").edit
+    assert apply(text, edit) == "total = a + b  # sum\n"

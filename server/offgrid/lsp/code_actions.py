@@ -158,10 +158,14 @@ def _offers(ls: "OffgridServer", doc: Document, params: types.CodeActionParams) 
             if a.data is not None:
                 a.command = types.Command(title=a.title, command=RUN_ACTION, arguments=[a.data])
                 a.data = None
-    only = params.context.only
-    if only:
-        actions = [a for a in actions if any(str(a.kind or "").startswith(str(k)) for k in only)]
+    only = [_kind(k) for k in params.context.only or []]
+    if only:  # "refactor" asks for "refactor.rewrite" too
+        actions = [a for a in actions if any(k and (_kind(a.kind) + ".").startswith(k + ".") for k in only)]
     return actions
+
+
+def _kind(kind: types.CodeActionKind | str | None) -> str:
+    return kind.value if isinstance(kind, types.CodeActionKind) else kind or ""
 
 
 def _lazy(
