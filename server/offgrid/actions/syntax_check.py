@@ -1,29 +1,13 @@
-"""Whether code parses: tree-sitter through offgrid.context.syntax where it knows the language, else Python's own
-parser for Python; None when nothing can tell."""
+"""Whether code parses, by tree-sitter (offgrid.context.syntax); unknown where no grammar covers the language."""
 
-import ast
-
+from offgrid.context import syntax
 from offgrid.errors import ActionRefused
-
-try:
-    from offgrid.context import syntax as _syntax
-except ImportError:  # the tree-sitter context layer is not there yet
-    _syntax = None  # type: ignore[assignment]
 
 
 def error_count(text: str, language: str) -> int | None:
-    """Syntax errors in `text`, or None when no parser for `language` is available."""
-    if _syntax is not None:
-        tree = _syntax.parse(text, language)
-        if tree is not None:
-            return _syntax.error_count(tree)
-    if language == "python":
-        try:
-            ast.parse(text)
-        except (SyntaxError, ValueError):
-            return 1
-        return 0
-    return None
+    """Syntax errors in `text`, or None when no grammar for `language` is available."""
+    tree = syntax.parse(text, language)
+    return None if tree is None else syntax.error_count(tree)
 
 
 def check_still_parses(before: str, after: str, language: str) -> None:
