@@ -79,6 +79,10 @@ def action_request(ls: "OffgridServer", doc: Document, kind: ActionKind, raw: di
     """The request for an action on `doc` from a code action's `data` or a command's argument."""
     (sl, sc), (el, ec) = parse_range(raw.get("range"))
     start, end = doc.offset(sl, sc), doc.offset(el, ec)
+    try:
+        line = int(raw.get("line") or sl)
+    except (TypeError, ValueError) as err:
+        raise ActionRefused(f"expected a line number, got {raw.get('line')!r}") from err
     return ActionRequest(
         kind=kind,
         text=doc.text,
@@ -87,7 +91,7 @@ def action_request(ls: "OffgridServer", doc: Document, kind: ActionKind, raw: di
         end=max(start, end),
         instruction=str(raw.get("instruction") or ""),
         diagnostic=str(raw.get("diagnostic") or ""),
-        diagnostic_line=int(raw.get("line") or sl),
+        diagnostic_line=line,
     )
 
 
