@@ -26,17 +26,24 @@ def _figures(ms: list[float]) -> str:
     return f"n={len(ms)} median {statistics.median(ms):.0f} ms, max {max(ms):.0f} ms"
 
 
-async def _typing(bench: BenchClient, cursor: int, n: int, until: "asyncio.Future[Any] | None") -> list[float]:
-    """Type a character and ask for a completion, `n` times (stopping once `until` is done)."""
-    out = []
+async def _typing(
+    bench: BenchClient, cursor: int, n: int, until: "asyncio.Future[Any] | None"
+) -> tuple[list[float], list[float]]:
+    """Type a character and ask for a completion, `n` times (stopping once `until` is done). Returns each answer's
+    latency, and how long it waited for the model (the server's time less its own prompt and generation time)."""
+    latency, waited = [], []
     for _ in range(n):
         if until is not None and until.done():
             break
         bench.edit(URI, cursor, cursor, "x")
         cursor += 1
+        seen = len(bench.metrics)
         ms, _ = await bench.request(URI, cursor).future  # sent while the action ran: its wait is what we measure
-        out.append(ms)
-    return out
+        latency.append(ms)
+        m = bench.metrics[-1] if len(bench.metrics) > seen else {}
+        if "promptMs" in m:
+            waited.append(m["serverMs"] - m["promptMs"] - m["generateMs"])
+    return latency, waited
 
 
 async def _one(model: str, preempt: bool, requests: int, max_tokens: int) -> dict[str, Any]:
@@ -63,17 +70,23 @@ async def _one(model: str, preempt: bool, requests: int, max_tokens: int) -> dic
         body = text.index("\n", text.index("    def offset_at_position(")) + 1
         cursor = text.index("\n", body)  # the end of the method's first line: typing there costs a few tokens
         await _typing(bench, cursor, 2, None)  # warm the document's cache
-        idle = await _typing(bench, cursor + 2, requests, None)
+        idle, idle_wait = await _typing(bench, cursor + 2, requests, None)
         args = {"uri": URI, "range": {"start": lsp_position(text, target), "end": lsp_position(text, target_end)}}
         params = types.ExecuteCommandParams(command="offgrid.explain", arguments=[args])
         t0 = time.perf_counter()
         action = asyncio.ensure_future(bench.client.workspace_execute_command_async(params))
         await asyncio.sleep(1.0)  # the action is under way
-        during = await _typing(bench, cursor + 2 + requests, requests, action)
+        during, during_wait = await _typing(bench, cursor + 2 + requests, requests, action)
         answer = await action
         if not answer:
             raise RuntimeError("the action failed: see the server log in the temp folder")
-        return {"preempt": preempt, "idle": idle, "during": during, "action_s": time.perf_counter() - t0}
+        return {
+            "idle": idle,
+            "idle_wait": idle_wait,
+            "during": during,
+            "during_wait": during_wait,
+            "action_s": time.perf_counter() - t0,
+        }
     finally:
         await bench.stop()
 
@@ -83,8 +96,8 @@ async def bench_actions(model: str, requests: int, max_tokens: int) -> int:
         r = await _one(model, preempt, requests, max_tokens)
         name = "preempted between tokens" if preempt else "not preempted (runs to its end)"
         print(f"action {name}:")
-        print(f"  completions idle:          {_figures(r['idle'])}")
-        print(f"  completions during action: {_figures(r['during'])}")
+        print(f"  completions idle:          {_figures(r['idle'])}; waited for the model {_figures(r['idle_wait'])}")
+        print(f"  completions during action: {_figures(r['during'])}; waited {_figures(r['during_wait'])}")
         print(f"  the action took {r['action_s']:.1f} s")
     return 0
 
