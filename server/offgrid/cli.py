@@ -85,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     qual.add_argument("--threads", type=int, help="llama.cpp threads (default: the physical cores)")
     qual.add_argument("--json", action="store_true")
 
+    act = bench_sub.add_parser("actions", help="how long a completion waits while a code action runs")
+    act.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    act.add_argument("--requests", type=int, default=5, help="completions idle, and while the action runs")
+    act.add_argument("--max-tokens", type=int, default=400, help="the action's answer length")
+
     fetch = sub.add_parser("fetch", help="download and verify a preset's model")
     fetch.add_argument("preset", nargs="?", default=DEFAULT_PRESET, choices=sorted(PRESETS))
     return p
@@ -128,7 +133,6 @@ def main(argv: list[str] | None = None) -> int:
             args.prefix_tokens,
             args.index_files,
         )
-
     if args.command == "bench" and args.bench == "quality":
         from offgrid.bench.humaneval import DEFAULT_SUBSETS, default_data_dir
         from offgrid.bench.quality import run_bench_quality
@@ -137,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
         subsets = args.subset or list(DEFAULT_SUBSETS)
         details = Path(args.details) if args.details else None
         return run_bench_quality(args.model, subsets, args.limit, args.json, data, details, args.threads)
+    if args.command == "bench" and args.bench == "actions":
+        from offgrid.bench.action_wait import run_bench_actions
+
+        return run_bench_actions(args.model, args.requests, args.max_tokens)
     if args.command == "bench":
         from offgrid.bench.latency import run_bench_latency
 

@@ -37,3 +37,4 @@ class Generation:
     generate_ms: float
     n_changed: int = 0  # prompt tokens not in an in-order match with the cached prompt: what the edit changed
     first_token: int | None = None  # the first generated token (exclude it to ask for an alternative)
+    tokens: tuple[int, ...] = ()  # the generated ids (so a stopped generation can be continued exactly)

@@ -243,15 +243,14 @@ class LlamaEngine:
             self._prompt_deadline = None
         self._mark_approximate(seq, plan)
         t1, n_eval = time.monotonic(), self._decoded
-        text, reason, n_gen = self._sample_loop(seq, req, t1)
-        result = self._result(text, reason, prompt, plan, t0, t1, n_eval, n_gen, changed)
+        text, reason, ids = self._sample_loop(seq, req, t1)
+        result = self._result(text, reason, prompt, plan, t0, t1, n_eval, len(ids), changed, tuple(ids))
         return dataclasses.replace(result, first_token=self._first_token)
 
-    def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, int]:
+    def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, list[int]]:
         cached = self.pool.tokens[seq]
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        text, n_gen, reason, produced = "", 0, "max_tokens", b""
-        self._first_token = None
+        text, n_gen, reason, produced, ids = "", 0, "max_tokens", b"", []
         while n_gen < req.max_tokens:
             if self._cancel is not None and self._cancel.is_set():
                 reason = "cancelled"
@@ -263,6 +262,7 @@ class LlamaEngine:
                 reason = "end"
                 break
             n_gen += 1
+            ids.append(token)
             piece = self.model.piece(token)
             produced += piece
             text += decoder.decode(piece)
@@ -280,7 +280,7 @@ class LlamaEngine:
             except _Aborted:
                 reason = "cancelled"
                 break
-        return text.rstrip("\ufffd"), reason, n_gen
+        return text.rstrip("\ufffd"), reason, ids
 
     def _next_token(self, forced: bytes, produced: bytes, exclude: tuple[int, ...] = ()) -> int | None:
         """Greedy choice, restricted to tokens that agree with the forced prefix until it is spelled out."""
@@ -310,6 +310,7 @@ class LlamaEngine:
         n_eval: int,
         n_gen: int,
         changed: int,
+        ids: tuple[int, ...] = (),
     ) -> Generation:
         self.totals["evaluated"] += n_eval
         self.totals["reused"] += plan.n_prefix
@@ -326,6 +327,7 @@ class LlamaEngine:
             prompt_ms=(t1 - t0) * 1000,
             generate_ms=(time.monotonic() - t1) * 1000,
             n_changed=changed,
+            tokens=ids,
         )
 
     def close(self) -> None:
