@@ -3,9 +3,19 @@
 import argparse
 import logging
 import sys
+from typing import Any
 
 from offgrid import __version__
 from offgrid.models.presets import DEFAULT_PRESET, PRESETS
+
+
+def _remote_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--backend", choices=["local", "infill", "openai"], help="where completions come from (default local)"
+    )
+    p.add_argument("--url", help="the model server's base URL (backends infill and openai)")
+    p.add_argument("--fim", help="openai backend: FIM format or preset name (default: from the model's name)")
+    p.add_argument("--api-key-env", help="name of the environment variable that holds the server's API key")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,9 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--model", help=model_help)
     comp.add_argument("--max-tokens", type=int, help="cap on generated tokens")
     comp.add_argument("-v", "--verbose", action="store_true", help="print timings and token counts to stderr")
+    _remote_args(comp)
 
     doctor = sub.add_parser("doctor", help="check that completions can work here")
     doctor.add_argument("--model", help=model_help)
+    _remote_args(doctor)
 
     bench = sub.add_parser("bench", help="measure offgrid (prints figures)")
     bench_sub = bench.add_subparsers(dest="bench", required=True)
@@ -79,11 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "complete":
         from offgrid.commands.complete import run_complete
 
-        return run_complete(args.location, args.model, args.max_tokens, args.verbose)
+        return run_complete(args.location, args.model, args.max_tokens, args.verbose, _remote_settings(args))
     if args.command == "doctor":
         from offgrid.commands.doctor import run_doctor
 
-        return run_doctor(args.model)
+        return run_doctor(args.model, _remote_settings(args))
     if args.command == "bench" and args.bench == "consistency":
         from offgrid.bench.consistency import run_bench_consistency
 
@@ -104,3 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     from offgrid.commands.fetch import run_fetch
 
     return run_fetch(args.preset)
+
+
+def _remote_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The remote backend options given on the command line, as settings keys."""
+    out: dict[str, Any] = {}
+    if args.backend:
+        out["backend"] = args.backend
+    remote = {k: v for k, v in (("url", args.url), ("fim", args.fim), ("apiKeyEnv", args.api_key_env)) if v}
+    if remote:
+        out["remote"] = remote
+    return out

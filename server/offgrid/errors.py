@@ -15,3 +15,7 @@ class DownloadError(OffgridError):
 
 class Cancelled(OffgridError):
     """A request was cancelled or superseded before it finished."""
+
+
+class RemoteError(OffgridError):
+    """A model server could not be reached, answered with an error, or sent something offgrid cannot read."""

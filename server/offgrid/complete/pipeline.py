@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from offgrid.complete.prompt import PromptBudget, build_prompt
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.complete.stop_rules import end_of_block, indentation, single_line
-from offgrid.complete.windows import cut_windows, split_lines
-from offgrid.engine.generation import GenerationRequest
+from offgrid.complete.windows import Windows, cut_windows, split_lines
+from offgrid.engine.backends.base import Backend, InfillRequest
+from offgrid.engine.backends.local import LocalBackend, TokenPrompt
 from offgrid.engine.llama_engine import LlamaEngine
+from offgrid.engine.model import Model
 
 
 @dataclass(frozen=True)
@@ -35,45 +37,53 @@ def _trim_line_suffix(text: str, after_cursor: str) -> str:
     return text
 
 
-def _after_healed(text: str, healed: bytes) -> str:
-    """The model's text minus the held-back bytes the user had already typed."""
-    data = text.encode("utf-8", errors="surrogatepass")
-    return data[len(healed) :].decode("utf-8", errors="ignore") if data.startswith(healed) else ""
+def token_prompt(model: Model, req: InfillRequest) -> TokenPrompt:
+    """The local backend's rendering: token ids in the model's own FIM format (PSM, token healing)."""
+    bos = model.bos if model.add_bos and model.bos >= 0 else None
+    w = Windows(prefix=req.prefix, typed=req.typed, after_cursor="", suffix=req.suffix)
+    budget = PromptBudget(req.prefix_tokens, req.suffix_tokens, req.step_lines)
+    prompt = build_prompt(model.tokenize, model.piece, model.fim, w, budget, bos)
+    return TokenPrompt(prompt.ids, prompt.healed)
 
 
 class Completer:
-    """Turns CompletionRequests into Suggestions on the engine's thread."""
+    """Turns CompletionRequests into Suggestions through a backend, on the model worker's thread."""
 
-    def __init__(self, engine: LlamaEngine, settings: CompletionSettings | None = None) -> None:
-        self.engine = engine
+    def __init__(self, backend: Backend | LlamaEngine, settings: CompletionSettings | None = None) -> None:
+        self.backend: Backend = LocalBackend(backend, token_prompt) if isinstance(backend, LlamaEngine) else backend
+        # the in-process engine, for its counters and cache repair (None with a remote backend)
+        self.engine = self.backend.engine if isinstance(self.backend, LocalBackend) else None
         self.settings = settings or CompletionSettings()
 
     def complete(self, req: CompletionRequest, cancel: threading.Event | None = None) -> Suggestion:
         """Generate the suggestion for `req` (blocking; run it on the model worker)."""
-        s, model = self.settings, self.engine.model
+        s = self.settings
         lines = split_lines(req.text)
         line = min(max(req.line, 0), len(lines) - 1)
         column = min(max(req.column, 0), len(lines[line]))
         w = cut_windows(lines, line, column, s.prefix_lines, s.suffix_lines, s.window_step)
-        bos = model.bos if model.add_bos and model.bos >= 0 else None
-        budget = PromptBudget(s.prefix_tokens, s.suffix_tokens, s.window_step)
-        prompt = build_prompt(model.tokenize, model.piece, model.fim, w, budget, bos)
         mid_line = bool(w.after_cursor.strip())
-        stop = single_line() if mid_line else end_of_block(indentation(lines[line]))
-        gen = self.engine.generate(
-            GenerationRequest(
-                prompt=tuple(prompt.ids),
+        indent = indentation(lines[line])
+        stop = single_line() if mid_line else end_of_block(indent)
+        gen = self.backend.infill(
+            InfillRequest(
+                prefix=w.prefix,
+                suffix=w.suffix,
+                typed=w.typed,
                 slot=req.slot,
                 fork_from=req.fork_from,
+                prefix_tokens=s.prefix_tokens,
+                suffix_tokens=s.suffix_tokens,
+                step_lines=s.window_step,
                 max_tokens=s.max_tokens,
                 stop=stop,
+                indent=0 if mid_line else indent,
                 prompt_time_limit_s=None if s.prompt_time_ms is None else s.prompt_time_ms / 1000,
                 generate_time_limit_s=None if s.generate_time_ms is None else s.generate_time_ms / 1000,
-                forced_prefix=prompt.healed,
             ),
             cancel,
         )
-        text = _after_healed(gen.text, prompt.healed)
+        text = gen.text
         if gen.stop_reason in ("max_tokens", "time") and "\n" in text:
             text = text[: text.rfind("\n")]  # the last line was cut mid-way: keep whole lines only
         text = _trim_line_suffix(text, w.after_cursor).rstrip()

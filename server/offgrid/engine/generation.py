@@ -35,3 +35,5 @@ class Generation:
     prompt_ms: float
     generate_ms: float
     n_changed: int = 0  # prompt tokens not in an in-order match with the cached prompt: what the edit changed
+    round_trip_ms: float | None = None  # remote backends: request sent to stream closed, as offgrid saw it
+    server_ms: float | None = None  # remote backends: the server's own prompt + generation time, when it says

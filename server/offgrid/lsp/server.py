@@ -32,6 +32,7 @@ class OffgridServer(LanguageServer):
         self.last: dict[str, Any] = {}
         self.suggestions = SuggestionCache()
         self.counts: dict[str, int] = {}  # answers by source: model, typed-through, prefetch
+        self.remote_problem: str | None = None  # the model server's failure the user was last told about
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
         """Tell the user something they need to act on (once, not per keystroke)."""
@@ -65,6 +66,8 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
                 f"{ls.host.error}. Set `model` to a GGUF path or a preset in the offgrid settings, "
                 "or run `offgrid doctor` in a terminal."
             )
+        for notice in ls.host.notices:
+            ls.show(notice, types.MessageType.Warning)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: OffgridServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -146,7 +149,9 @@ def _status(ls: OffgridServer) -> dict[str, Any]:
             "contextSize": host.model.n_ctx,
         }
     if host and host.completer is not None:
-        out["totals"] = dict(host.completer.engine.totals)
+        out["backend"] = host.completer.backend.describe()
+        if host.completer.engine is not None:
+            out["totals"] = dict(host.completer.engine.totals)
         out["dropped"] = host.worker.dropped
         out["answers"] = dict(ls.counts)
     return out
