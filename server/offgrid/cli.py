@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("pygls").setLevel(logging.WARNING)  # it logs every message, source text included
+    logging.getLogger("httpx2").setLevel(logging.WARNING)  # a line per completion request
     if args.command == "serve":
         from offgrid.commands.serve import run_serve
 

@@ -12,7 +12,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from offgrid.errors import Cancelled
+from offgrid.errors import Cancelled, OffgridError
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ class Worker:
                     raise Cancelled("cancelled before it started")
                 result = job.fn(job.cancel_event)
             except BaseException as e:  # the thread must survive anything a job raises
-                if not isinstance(e, Cancelled):
+                if not isinstance(e, OffgridError):  # ours carry a message; whoever waits reports it
                     log.exception("model job %s failed", job.key)
                 if not job.future.done():
                     job.future.set_exception(e)

@@ -93,7 +93,7 @@ def _remote_failed(ls: "OffgridServer", problem: str) -> None:
     """Tell the user once per outage, not per keystroke; every request tries the server again."""
     log.warning("remote completion failed: %s", problem)
     if ls.remote_problem is None:
-        ls.show(f"{problem}. Suggestions resume when the server answers again.", types.MessageType.Warning)
+        ls.show(f"{problem} (suggestions resume once it answers again)", types.MessageType.Warning)
     ls.remote_problem = problem
 
 

@@ -202,6 +202,11 @@ def _error_text(err: Any) -> str:
     return str(err)
 
 
-def _reason(e: Exception) -> str:
-    text = str(e) or type(e).__name__
-    return "connection refused" if "refused" in text.lower() else text
+def _reason(e: BaseException) -> str:
+    """The root cause in a few words (httpx wraps it: "All connection attempts failed")."""
+    seen: BaseException | None = e
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError) or "refused" in str(seen).lower():
+            return "connection refused"
+        seen = seen.__cause__ or seen.__context__
+    return str(e) or type(e).__name__

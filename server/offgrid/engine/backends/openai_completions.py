@@ -60,7 +60,7 @@ class OpenAICompletionsBackend:
         self.settings = settings
         self.preset = preset
         self.model = settings.model
-        self.template: FimTemplate | None = None
+        self.template = choose_template(settings.fim, self.model, preset)  # again once the model is known
         self._resolved = False
 
     def models(self) -> list[str]:
