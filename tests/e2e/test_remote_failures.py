@@ -131,7 +131,8 @@ async def test_server_failures_give_one_clear_message_and_no_suggestion(tmp_path
 async def test_cancelling_a_request_closes_the_stream(tmp_path):
     server = await StandIn(mode="slow", pieces=("x",) * 50, piece_delay_s=0.2).start()
     try:
-        async with running_server(None, options("openai", server.url, model="m"), env=no_local_model_env(tmp_path)) as c:
+        opts = options("openai", server.url, model="m")
+        async with running_server(None, opts, env=no_local_model_env(tmp_path)) as c:
             await wait_ready(c)
             open_doc(c, URI, TEXT)
             method = types.TEXT_DOCUMENT_INLINE_COMPLETION
@@ -156,7 +157,8 @@ async def test_a_stop_rule_closes_the_stream_early(tmp_path):
     # mid-line: the first line ends the suggestion, and the rest is never generated
     server = await StandIn(mode="slow", pieces=("b", ")", "\n", *("y",) * 50), piece_delay_s=0.05).start()
     try:
-        async with running_server(None, options("openai", server.url, model="m"), env=no_local_model_env(tmp_path)) as c:
+        opts = options("openai", server.url, model="m")
+        async with running_server(None, opts, env=no_local_model_env(tmp_path)) as c:
             await wait_ready(c)
             open_doc(c, URI, "print(a, )\n")
             result = await complete(c, URI, 0, 9)

@@ -60,7 +60,8 @@ async def test_infill_from_llama_server(infill_url, tmp_path):
 
 def _cli(*args: str, tmp_path) -> subprocess.CompletedProcess:
     env = no_local_model_env(tmp_path)
-    return subprocess.run([sys.executable, "-m", "offgrid", *args], capture_output=True, text=True, env=env, timeout=120)
+    cmd = [sys.executable, "-m", "offgrid", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
 
 
 def test_cli_complete_and_doctor_with_the_openai_backend(openai_url, tmp_path):

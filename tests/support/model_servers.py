@@ -14,8 +14,13 @@ from urllib.error import URLError
 from urllib.request import urlopen
 
 # Where a llama-server built from llama-cpp-python's vendored llama.cpp is looked for, after $OFFGRID_LLAMA_SERVER
-# and PATH (see tests/README or the issue 8 notes for the build command).
-BUILT = Path.home() / ".cache/offgrid/llama-server-build/llama_cpp_python-0.3.36/vendor/llama.cpp/build/bin/llama-server"
+# and PATH: `cmake -B build -DLLAMA_CURL=OFF -DBUILD_SHARED_LIBS=OFF && cmake --build build --target llama-server`
+# in the sdist's vendor/llama.cpp.
+BUILT = (
+    Path.home()
+    / ".cache/offgrid/llama-server-build"
+    / "llama_cpp_python-0.3.36/vendor/llama.cpp/build/bin/llama-server"
+)
 
 
 def free_port() -> int:
@@ -34,7 +39,7 @@ def llama_server_binary() -> str | None:
 
 @contextmanager
 def _serving(cmd: list[str], probe: str, timeout: float = 120) -> Iterator[None]:
-    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"offgrid-test-server-{os.getpid()}.log", "ab")
+    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"offgrid-test-server-{os.getpid()}.log", "ab")  # noqa: SIM115
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + timeout

@@ -87,7 +87,8 @@ class StandIn:
         if path.endswith("/infill"):
             data: dict[str, Any] = {"content": piece, "stop": last}
             if last:
-                data.update(stop_type="eos", timings={"prompt_n": 5, "cache_n": 2, "prompt_ms": 1.0, "predicted_ms": 2.0})
+                timings = {"prompt_n": 5, "cache_n": 2, "prompt_ms": 1.0, "predicted_ms": 2.0}
+                data.update(stop_type="eos", timings=timings)
             return f"data: {json.dumps(data)}\n\n"
         choice = {"text": piece, "index": 0, "finish_reason": "stop" if last else None}
         return f"data: {json.dumps({'choices': [choice]})}\n\n" + ("data: [DONE]\n\n" if last else "")
