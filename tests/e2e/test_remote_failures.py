@@ -38,7 +38,8 @@ def warnings(client) -> list[str]:
 async def test_openai_backend_sends_a_raw_fim_prompt_and_loads_no_model(tmp_path):
     server = await StandIn().start()
     try:
-        async with running_server(None, options("openai", server.url + "/v1"), env=no_local_model_env(tmp_path)) as c:
+        env = {**no_local_model_env(tmp_path), "TEAM_KEY": "sekret"}
+        async with running_server(None, options("openai", server.url + "/v1", apiKeyEnv="TEAM_KEY"), env=env) as c:
             st = await wait_ready(c)
             assert st["state"] == "ready" and "model" not in st, st
             assert st["backend"]["kind"] == "openai" and st["backend"]["url"] == server.url
@@ -52,10 +53,12 @@ async def test_openai_backend_sends_a_raw_fim_prompt_and_loads_no_model(tmp_path
             assert body["prompt"] == "<|fim_prefix|>def add(a, b):\n<|fim_suffix|>\n<|fim_middle|>    return"
             assert body["model"] == "stand-in-qwen2.5-coder" and body["stream"] is True and body["temperature"] == 0
             assert "<|endoftext|>" in body["stop"]
+            assert server.headers[-1]["authorization"] == "Bearer sekret"
             st = await status(c)
             assert st["last"]["roundTripMs"] > 0 and st["last"]["generated"] == 3
             assert st["backend"]["model"] == "stand-in-qwen2.5-coder" and st["backend"]["fim"] == "qwen2.5-coder"
             assert not warnings(c)  # loopback http: no warning
+            assert "sekret" not in repr(st)
     finally:
         await server.stop()
 

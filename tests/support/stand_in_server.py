@@ -14,6 +14,7 @@ class StandIn:
     pieces: tuple[str, ...] = ("a", " +", " b")
     piece_delay_s: float = 0.0
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)  # each request's headers, lower-cased names
     closed_early: int = 0  # streams the client closed before the server finished them
     server: asyncio.Server | None = None
     port: int = 0
@@ -53,6 +54,7 @@ class StandIn:
         length = next((int(h.split(":")[1]) for h in lines[1:] if h.lower().startswith("content-length:")), 0)
         body = json.loads(await reader.readexactly(length)) if length else {}
         self.requests.append((path, body))
+        self.headers.append({k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in lines[1:] if h)})
         if method == "GET":
             await _send(writer, 200, json.dumps({"data": [{"id": "stand-in-qwen2.5-coder"}], "status": "ok"}))
             return True
