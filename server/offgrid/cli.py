@@ -63,6 +63,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     lat.add_argument("--no-baselines", action="store_true", help="only offgrid's run (for long memory soaks)")
     lat.add_argument("--json", action="store_true")
+    lat.add_argument(
+        "--backend",
+        default="local",
+        choices=["local", "remote", "infill", "openai"],
+        help="remote: replay against the model server at --url (infill for llama-server, else openai) and report "
+        "offgrid's overhead on top of the server's own time",
+    )
+    lat.add_argument("--url", help="the model server's base URL (with --backend remote, infill or openai)")
     cons = bench_sub.add_parser("consistency", help="how often cache reuse changes the greedy suggestion")
     cons.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
     cons.add_argument("--edits", type=int, default=200)
@@ -101,6 +109,13 @@ def main(argv: list[str] | None = None) -> int:
         from offgrid.bench.consistency import run_bench_consistency
 
         return run_bench_consistency(args.model, args.edits, args.seed, args.reuse, args.repair)
+    if args.command == "bench" and args.backend != "local":
+        from offgrid.bench.remote_latency import run_bench_remote
+
+        if not args.url:
+            print("offgrid: --backend remote needs --url", file=sys.stderr)
+            return 2
+        return run_bench_remote(args.backend, args.url, args.keystrokes, args.pace_ms, args.json, args.model)
     if args.command == "bench":
         from offgrid.bench.latency import run_bench_latency
 
