@@ -109,7 +109,8 @@ async def test_refused_connection_one_message_empty_suggestions_then_recovery(tm
     ("mode", "expected", "remote"),
     [
         ("http500", "answered HTTP 500: model crashed", {}),
-        ("malformed", "malformed", {}),
+        ("malformed", "malformed answer (not JSON)", {}),
+        ("unstreamed", "no server-sent events", {}),
         ("silent", "sent nothing for 0.5 s", {"readTimeoutMs": 500}),
     ],
 )

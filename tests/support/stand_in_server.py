@@ -10,7 +10,7 @@ from typing import Any
 
 @dataclass
 class StandIn:
-    mode: str = "ok"  # ok | http500 | malformed | slow | silent
+    mode: str = "ok"  # ok | http500 | malformed | unstreamed | slow | silent
     pieces: tuple[str, ...] = ("a", " +", " b")
     piece_delay_s: float = 0.0
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -60,6 +60,9 @@ class StandIn:
             return True
         if self.mode == "http500":
             await _send(writer, 500, json.dumps({"error": {"message": "model crashed"}}))
+            return True
+        if self.mode == "unstreamed":  # a server that ignores "stream": true
+            await _send(writer, 200, json.dumps({"content": "a + b", "stop": True}))
             return True
         if self.mode == "silent":
             await asyncio.sleep(3600)

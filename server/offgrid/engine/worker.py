@@ -96,7 +96,9 @@ class Worker:
                     raise Cancelled("cancelled before it started")
                 result = job.fn(job.cancel_event)
             except BaseException as e:  # the thread must survive anything a job raises
-                if not isinstance(e, OffgridError):  # ours carry a message; whoever waits reports it
+                if isinstance(e, OffgridError):  # expected: a message for the user, no traceback
+                    log.debug("model job %s stopped: %s", job.key, e)
+                else:
                     log.exception("model job %s failed", job.key)
                 if not job.future.done():
                     job.future.set_exception(e)

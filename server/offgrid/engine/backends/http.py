@@ -129,6 +129,7 @@ class HttpClient:
         url = self.base_url + path
         async with self._errors(path), self.client.stream("POST", url, json=body) as r:
             await _raise_for_status(r, url)
+            events = 0
             async for line in r.aiter_lines():
                 if not line.startswith("data:"):
                     if line.startswith("error:"):
@@ -142,8 +143,11 @@ class HttpClient:
                     raise RemoteError(f"{url} sent a malformed stream: an event that is not an object")
                 if "error" in event:
                     raise RemoteError(f"{url} sent an error: {_error_text(event['error'])}")
+                events += 1
                 if not on_event(event):
                     return
+            if events == 0:
+                raise RemoteError(f"{url} sent a malformed stream: no server-sent events (does it stream?)")
 
     @asynccontextmanager
     async def _errors(self, path: str) -> AsyncIterator[None]:
