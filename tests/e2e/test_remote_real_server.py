@@ -64,15 +64,25 @@ def _cli(*args: str, tmp_path) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
 
 
-def test_cli_complete_and_doctor_with_the_openai_backend(openai_url, tmp_path):
+def _cli_complete_and_doctor(kind: str, url: str, tmp_path) -> str:
     src = tmp_path / "demo.py"
     src.write_text("def add(a, b):\n    return \n")
-    out = _cli("complete", f"{src}:2:12", "--backend", "openai", "--url", openai_url, tmp_path=tmp_path)
+    out = _cli("complete", f"{src}:2:12", "--backend", kind, "--url", url, tmp_path=tmp_path)
     assert out.returncode == 0 and out.stdout.strip() == "a + b", out.stderr
-    out = _cli("doctor", "--backend", "openai", "--url", openai_url, tmp_path=tmp_path)
+    out = _cli("doctor", "--backend", kind, "--url", url, tmp_path=tmp_path)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "READY" in out.stdout and "round trip" in out.stdout
-    assert "qwen2.5-coder template" in out.stdout and "one special token" in out.stdout
+    return out.stdout
+
+
+def test_cli_complete_and_doctor_with_the_openai_backend(openai_url, tmp_path):
+    report = _cli_complete_and_doctor("openai", openai_url, tmp_path)
+    assert "qwen2.5-coder template" in report and "one special token" in report
+
+
+def test_cli_complete_and_doctor_with_the_infill_backend(infill_url, tmp_path):
+    report = _cli_complete_and_doctor("infill", infill_url, tmp_path)
+    assert "/infill works" in report and "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf" in report
 
 
 def test_doctor_says_not_ready_when_the_server_is_down(tmp_path):
