@@ -8,6 +8,8 @@ from typing import Any
 from offgrid import __version__
 from offgrid.models.presets import DEFAULT_PRESET, PRESETS
 
+DEFAULT_BENCH_PACKAGES = "cattrs,pygls,huggingface_hub,gguf,jinja2,click,requests,urllib3,_pytest,packaging"
+
 
 def _remote_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
@@ -78,6 +80,16 @@ def _parser() -> argparse.ArgumentParser:
     cons.add_argument("--reuse", default="chunks", choices=["chunks", "prefix"], help="the cache reuse to check")
     cons.add_argument("--repair", action="store_true", help="recompute shifted cache after each edit (a user pause)")
 
+    ctx = bench_sub.add_parser("context", help="repository-level completion with and without the context pack")
+    ctx.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    ctx.add_argument("--packages", default=DEFAULT_BENCH_PACKAGES, help="installed packages to take cases from")
+    ctx.add_argument("--cases", type=int, default=150)
+    ctx.add_argument("--seed", type=int, default=1)
+    ctx.add_argument("--budget", type=int, default=512, help="the context pack's token budget")
+    ctx.add_argument("--formats", default="repo,comments", help="pack formats to compare against no context")
+    ctx.add_argument("--prefix-tokens", type=int, default=512, help="local prefix window (suffix: a quarter)")
+    ctx.add_argument("--index-files", type=int, default=1000, help="files for the indexing figures")
+
     fetch = sub.add_parser("fetch", help="download and verify a preset's model")
     fetch.add_argument("preset", nargs="?", default=DEFAULT_PRESET, choices=sorted(PRESETS))
     return p
@@ -109,13 +121,26 @@ def main(argv: list[str] | None = None) -> int:
         from offgrid.bench.consistency import run_bench_consistency
 
         return run_bench_consistency(args.model, args.edits, args.seed, args.reuse, args.repair)
-    if args.command == "bench" and args.backend != "local":
+    if args.command == "bench" and args.bench == "latency" and args.backend != "local":
         from offgrid.bench.remote_latency import run_bench_remote
 
         if not args.url:
             print("offgrid: --backend remote needs --url", file=sys.stderr)
             return 2
         return run_bench_remote(args.backend, args.url, args.keystrokes, args.pace_ms, args.json, args.model)
+    if args.command == "bench" and args.bench == "context":
+        from offgrid.bench.repo_context import run_bench_context
+
+        return run_bench_context(
+            args.model,
+            args.packages,
+            args.cases,
+            args.seed,
+            args.budget,
+            args.formats.split(","),
+            args.prefix_tokens,
+            args.index_files,
+        )
     if args.command == "bench":
         from offgrid.bench.latency import run_bench_latency
 

@@ -10,6 +10,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from cattrs.v import format_exception
 
 from offgrid.complete.pipeline import CompletionSettings
+from offgrid.context.service import ContextSettings
 from offgrid.engine.backends import BACKENDS, RemoteSettings
 from offgrid.models.presets import DEFAULT_PRESET
 
@@ -39,6 +40,7 @@ class Settings:
     preset: str = DEFAULT_PRESET
     engine: EngineSettings = field(default_factory=EngineSettings)
     completion: CompletionSettings = field(default_factory=CompletionSettings)
+    context: ContextSettings = field(default_factory=ContextSettings)
     debug: bool = False  # log prompts and suggestions (source text) to stderr
     # "local": the model in this process. "infill": a llama.cpp server's /infill. "openai": an OpenAI-compatible
     # /v1/completions (vLLM, Ollama, llama-cpp-python's server). With a remote backend no local model is loaded.
@@ -61,7 +63,7 @@ def _camel(name: str) -> str:
 
 def _converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=False)
-    for cls in (EngineSettings, CompletionSettings, RemoteSettings, Settings):
+    for cls in (EngineSettings, CompletionSettings, ContextSettings, RemoteSettings, Settings):
         conv.register_structure_hook(
             cls, make_dict_structure_fn(cls, conv, **{f.name: override(rename=_camel(f.name)) for f in fields(cls)})
         )

@@ -13,6 +13,7 @@ from pathlib import Path
 from offgrid.complete.pipeline import Completer
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.config import Settings
+from offgrid.context.service import ContextService
 from offgrid.engine.backends.remote import make_remote_backend
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
@@ -40,8 +41,11 @@ def quiet_llama(verbose: bool) -> None:
 class ModelHost:
     """Owns the model, its engine and the worker thread. Loading happens on the worker, off the caller's thread."""
 
-    def __init__(self, settings: Settings, progress: Progress | None = None) -> None:
+    def __init__(
+        self, settings: Settings, progress: Progress | None = None, context: ContextService | None = None
+    ) -> None:
         self.settings = settings
+        self.context = context
         self.state = HostState.LOADING
         self.error: str | None = None
         self.model: Model | None = None
@@ -62,7 +66,7 @@ class ModelHost:
             self.model = Model(Path(path), n_ctx=e.context_size, n_threads=e.threads, n_seq_max=e.documents + 2)
             engine = LlamaEngine(self.model, min_chunk=e.min_reuse_chunk, reuse=e.cache_reuse)
             engine.vocab_index()  # now, not on the first keystroke
-            self.completer = Completer(engine, self.settings.completion)
+            self.completer = Completer(engine, self.settings.completion, self.context)
             self.state = HostState.READY
             log.info(
                 "model ready: %s (%s, FIM %s)",
@@ -85,7 +89,7 @@ class ModelHost:
             backend, self.notices = make_remote_backend(
                 self.settings.backend, self.settings.remote, self.settings.preset
             )
-            self.completer = Completer(backend, self.settings.completion)
+            self.completer = Completer(backend, self.settings.completion, self.context)
             self.state = HostState.READY
             log.info("remote backend ready: %s", backend.describe())
             for notice in self.notices:

@@ -76,9 +76,13 @@ async def test_infill_backend_request_shape(tmp_path):
             assert body["input_prefix"] == "def add(a, b):\n" and body["input_suffix"] == "\n"
             assert body["prompt"] == "    return" and body["input_extra"] == []
             assert body["cache_prompt"] is True and body["stream"] is True
-            assert body["n_indent"] == 4 and body["t_max_predict_ms"] == 1500
+            assert "n_indent" not in body and body["t_max_predict_ms"] == 1500  # a return statement: one line
             last = (await status(c))["last"]
             assert last["remoteServerMs"] == 3.0 and last["evaluated"] == 5 and last["reused"] == 2
+            # in an empty block the suggestion may run to the block's end: the server stops at a dedent
+            open_doc(c, "file:///work/block.py", "def add(a, b):\n    \n")
+            await complete(c, "file:///work/block.py", 1, 4)
+            assert server.requests[-1][1]["n_indent"] == 4
     finally:
         await server.stop()
 

@@ -7,6 +7,7 @@ import sys
 import pytest
 from lsprotocol import types
 
+from tests.e2e.test_context_lsp import MAIN, WIRE, wait_indexed
 from tests.e2e.test_remote_failures import NO_MEMORY, no_local_model_env
 from tests.support.lsp import complete, open_doc, running_server, status, wait_ready
 from tests.support.model_servers import llama_cpp_python_server, llama_server, llama_server_binary
@@ -90,3 +91,20 @@ def test_doctor_says_not_ready_when_the_server_is_down(tmp_path):
 
     out = _cli("doctor", "--backend", "infill", "--url", f"http://127.0.0.1:{free_port()}", tmp_path=tmp_path)
     assert out.returncode == 1 and "NOT READY" in out.stdout and "connection refused" in out.stdout
+
+
+@pytest.mark.parametrize("kind", ["openai", "infill"])
+async def test_context_from_another_file_reaches_the_remote_model(kind, request, tmp_path):
+    """wire.py is not open: only the workspace index knows encode_packet_v3, and the remote model gets it."""
+    url = request.getfixturevalue(f"{kind}_url")
+    (tmp_path / "wire.py").write_text(WIRE)
+    main = tmp_path / "main.py"
+    main.write_text(MAIN)
+    options = {"backend": kind, "remote": {"url": url}, "completion": NO_MEMORY}
+    env = no_local_model_env(tmp_path / "env")
+    async with running_server(None, options, workspace=str(tmp_path), env=env) as client:
+        await wait_ready(client)
+        await wait_indexed(client, 2)
+        open_doc(client, main.as_uri(), MAIN)
+        result = await complete(client, main.as_uri(), 5, 16, invoked=True)
+        assert result is not None and result.items and result.items[0].insert_text.startswith("encode_packet_v3(")

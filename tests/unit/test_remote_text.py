@@ -2,7 +2,7 @@
 
 import pytest
 from offgrid.complete.stop_rules import end_of_block, single_line
-from offgrid.engine.backends.base import ExtraFile, InfillRequest
+from offgrid.engine.backends.base import ExtraFile, InfillRequest, RepoContext
 from offgrid.engine.backends.http import check_url, is_loopback, plain_http_warning
 from offgrid.engine.backends.llama_infill import infill_body
 from offgrid.engine.backends.openai_completions import choose_template, completion_body, completions_root
@@ -40,8 +40,15 @@ def test_templates_render_psm_with_the_typed_part_last():
     assert render_fim(qwen, "P\n", "S", "  t") == "<|fim_prefix|>P\n<|fim_suffix|>S<|fim_middle|>  t"
     assert render_fim(TEMPLATES["codestral"], "P", "S", "t") == "[SUFFIX]S[PREFIX]Pt"
     assert render_fim(None, "P\n", "S", "t") == "P\nt"  # no FIM: prefix only
-    repo = render_fim(qwen, "P", "S", "t", (("a.py", "A\n"),))
-    assert repo.startswith("<|repo_name|>offgrid\n<|file_sep|>a.py\nA\n<|file_sep|>current\n<|fim_prefix|>P")
+    ctx = RepoContext("proj", "m.py", (ExtraFile("a.py", "def a(): ..."),), stub="import a\n")
+    assert render_fim(qwen, "P", "S", "t", ctx) == (
+        "<|repo_name|>proj\n<|file_sep|>a.py\ndef a(): ...\n<|file_sep|>m.py\n<|fim_prefix|>import a\nP<|fim_suffix|>S"
+        "<|fim_middle|>t"
+    )
+    # a model without repo-level tokens gets the other files as comments before the prefix (as the local layout)
+    assert render_fim(TEMPLATES["deepseek-coder"], "P", "S", "t", ctx).startswith(
+        "<｜fim▁begin｜># a.py\n# def a(): ...\n# m.py\nimport a\nP<｜fim▁hole｜>S"
+    )
 
 
 def test_template_from_format_preset_or_model_name():
@@ -57,9 +64,11 @@ def test_template_from_format_preset_or_model_name():
 
 
 def test_request_bodies():
-    req = InfillRequest(prefix="a\n", suffix="\nz", typed="  b ", extra=(ExtraFile("u.py", "U"),), max_tokens=9)
+    ctx = RepoContext("proj", "m.py", (ExtraFile("u.py", "U"),), stub="import u\n")
+    req = InfillRequest(prefix="a\n", suffix="\nz", typed="  b ", context=ctx, max_tokens=9)
     body = infill_body(req)
     assert body["prompt"] == "  b" and body["input_extra"] == [{"filename": "u.py", "text": "U"}]
+    assert body["input_prefix"] == "import u\na\n"
     assert "n_indent" not in body and "t_max_predict_ms" not in body
     body = completion_body(req, "m", TEMPLATES["starcoder"])
     assert body["prompt"].endswith("<fim_middle>  b") and body["max_tokens"] == 9 and len(body["stop"]) <= 4

@@ -6,6 +6,7 @@ from typing import Any
 
 from offgrid.complete.request import CompletionRequest
 from offgrid.config import Settings, parse_settings
+from offgrid.context.service import ContextService
 from offgrid.errors import OffgridError
 from offgrid.host import HostState, ModelHost
 from offgrid.models.progress import TerminalProgress
@@ -43,6 +44,13 @@ def read_source(path: Path) -> str:
         raise UsageError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
 
 
+def workspace_root(path: Path) -> Path | None:
+    """The repository holding `path` (the nearest folder above it with .git); None outside one, where indexing
+    everything under the file's folder (say, /tmp) could take long for nothing."""
+    start = path.resolve().parent
+    return next((p for p in (start, *start.parents) if (p / ".git").exists()), None)
+
+
 def run_complete(
     location: str, model: str | None, max_tokens: int | None, verbose: bool, options: dict[str, Any] | None = None
 ) -> int:
@@ -64,7 +72,10 @@ def run_complete(
         from dataclasses import replace
 
         settings = replace(settings, completion=replace(settings.completion, max_tokens=max_tokens))
-    host = ModelHost(settings, TerminalProgress())
+    root = workspace_root(path)
+    context = ContextService(settings.context, [root] if root else [])
+    context.index.build()
+    host = ModelHost(settings, TerminalProgress(), context)
     try:
         host.ready.wait()
         if host.state is not HostState.READY:
@@ -72,7 +83,8 @@ def run_complete(
             return 1
         for notice in host.notices:
             print(f"offgrid: warning: {notice}", file=sys.stderr)
-        req = CompletionRequest(text=text, line=line - 1, column=col - 1, slot=str(path), invoked=True)
+        uri = path.resolve().as_uri()
+        req = CompletionRequest(text=text, line=line - 1, column=col - 1, slot=str(path), invoked=True, uri=uri)
         suggestion = host.submit_completion(req).future.result()
     except OffgridError as e:
         print(f"offgrid: {e}", file=sys.stderr)

@@ -7,8 +7,11 @@ from offgrid.complete.prompt import PromptBudget, build_prompt
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.complete.stop_rules import end_of_block, indentation, single_line
 from offgrid.complete.windows import Windows, cut_windows, split_lines
-from offgrid.engine.backends.base import Backend, InfillRequest
+from offgrid.context.pack import ContextPack, FileSnippet
+from offgrid.context.service import ContextService
+from offgrid.engine.backends.base import Backend, ExtraFile, InfillRequest, RepoContext
 from offgrid.engine.backends.local import LocalBackend, TokenPrompt
+from offgrid.engine.backends.streamed import CHARS_PER_TOKEN
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
 
@@ -37,23 +40,62 @@ def _trim_line_suffix(text: str, after_cursor: str) -> str:
     return text
 
 
+def repo_context(pack: ContextPack | None) -> RepoContext | None:
+    """The context pack as text for any backend."""
+    if pack is None:
+        return None
+    files = tuple(ExtraFile(f.path, f.text) for f in pack.files)
+    return RepoContext(pack.repo, pack.path, files, pack.stub, pack.comment, pack.format)
+
+
+def _pack(ctx: RepoContext | None) -> ContextPack | None:
+    if ctx is None:
+        return None
+    files = tuple(FileSnippet(f.path, f.text) for f in ctx.files)
+    return ContextPack(repo=ctx.repo, path=ctx.path, comment=ctx.comment, files=files, stub=ctx.stub, format=ctx.format)
+
+
 def token_prompt(model: Model, req: InfillRequest) -> TokenPrompt:
-    """The local backend's rendering: token ids in the model's own FIM format (PSM, token healing)."""
+    """The local backend's rendering: token ids in the model's own FIM format (PSM, context, token healing)."""
     bos = model.bos if model.add_bos and model.bos >= 0 else None
     w = Windows(prefix=req.prefix, typed=req.typed, after_cursor="", suffix=req.suffix)
     budget = PromptBudget(req.prefix_tokens, req.suffix_tokens, req.step_lines)
-    prompt = build_prompt(model.tokenize, model.piece, model.fim, w, budget, bos)
+    prompt = build_prompt(model.tokenize, model.piece, model.fim, w, budget, bos, _pack(req.context))
     return TokenPrompt(prompt.ids, prompt.healed)
+
+
+def _approximate_count(text: str) -> int:
+    return len(text) // CHARS_PER_TOKEN + 1  # a remote model's tokenizer is not at hand
 
 
 class Completer:
     """Turns CompletionRequests into Suggestions through a backend, on the model worker's thread."""
 
-    def __init__(self, backend: Backend | LlamaEngine, settings: CompletionSettings | None = None) -> None:
+    def __init__(
+        self,
+        backend: Backend | LlamaEngine,
+        settings: CompletionSettings | None = None,
+        context: ContextService | None = None,
+    ) -> None:
         self.backend: Backend = LocalBackend(backend, token_prompt) if isinstance(backend, LlamaEngine) else backend
         # the in-process engine, for its counters and cache repair (None with a remote backend)
         self.engine = self.backend.engine if isinstance(self.backend, LocalBackend) else None
         self.settings = settings or CompletionSettings()
+        self.context = context
+        self.last_context: ContextPack | None = None
+
+    def _context(self, req: CompletionRequest, line: int, column: int, first: int, last: int) -> ContextPack | None:
+        if self.context is None:
+            return None
+        if self.engine is not None:
+            tokenize = self.engine.model.tokenize
+            count = lambda s: len(tokenize(s))  # noqa: E731
+        else:
+            count = _approximate_count
+        uri = req.uri or req.slot
+        pack = self.context.for_cursor(uri, req.language, req.text, line, column, first, last, count)
+        self.last_context = pack
+        return pack
 
     def complete(self, req: CompletionRequest, cancel: threading.Event | None = None) -> Suggestion:
         """Generate the suggestion for `req` (blocking; run it on the model worker)."""
@@ -62,14 +104,16 @@ class Completer:
         line = min(max(req.line, 0), len(lines) - 1)
         column = min(max(req.column, 0), len(lines[line]))
         w = cut_windows(lines, line, column, s.prefix_lines, s.suffix_lines, s.window_step)
-        mid_line = bool(w.after_cursor.strip())
+        pack = self._context(req, line, column, w.first, w.last)
+        multi_line = pack.mode == "multi" if pack is not None and pack.mode else not w.after_cursor.strip()
         indent = indentation(lines[line])
-        stop = single_line() if mid_line else end_of_block(indent)
+        stop = end_of_block(indent) if multi_line else single_line()
         gen = self.backend.infill(
             InfillRequest(
                 prefix=w.prefix,
                 suffix=w.suffix,
                 typed=w.typed,
+                context=repo_context(pack),
                 slot=req.slot,
                 fork_from=req.fork_from,
                 prefix_tokens=s.prefix_tokens,
@@ -77,7 +121,7 @@ class Completer:
                 step_lines=s.window_step,
                 max_tokens=s.max_tokens,
                 stop=stop,
-                indent=0 if mid_line else indent,
+                indent=indent if multi_line else 0,
                 prompt_time_limit_s=None if s.prompt_time_ms is None else s.prompt_time_ms / 1000,
                 generate_time_limit_s=None if s.generate_time_ms is None else s.generate_time_ms / 1000,
             ),

@@ -7,6 +7,8 @@ A remote model has no local vocabulary to detect its format from, so the format 
 
 from dataclasses import dataclass
 
+from offgrid.engine.backends.base import RepoContext
+
 
 @dataclass(frozen=True)
 class FimTemplate:
@@ -73,19 +75,25 @@ def template_for(name: str) -> FimTemplate | None:
     return None
 
 
-def render_fim(
-    t: FimTemplate | None, prefix: str, suffix: str, typed: str, extra: tuple[tuple[str, str], ...] = ()
-) -> str:
-    """PSM text prompt with the typed part last; `extra` (path, text) files go first where the format has file
-    separators. Without a template: prefix-only (prefix + typed)."""
+def _context_text(t: FimTemplate | None, ctx: RepoContext | None) -> tuple[str, str]:
+    """The context's text before the FIM prefix token, and the text right after it (as the local layout does:
+    repo-level separators where the model has them, else the other files as comments before the prefix)."""
+    if ctx is None or not (ctx.files or ctx.stub):
+        return "", ""
+    if ctx.format == "repo" and t is not None and t.repo_name and t.file_sep:
+        head = f"{t.repo_name}{ctx.repo}\n" + "".join(f"{t.file_sep}{f.path}\n{f.text}\n" for f in ctx.files)
+        return head + f"{t.file_sep}{ctx.path}\n", ctx.stub
+    c = ctx.comment
+    rows = "".join(f"{c} {f.path}\n" + "".join(f"{c} {row}\n" for row in f.text.split("\n")) for f in ctx.files)
+    return "", rows + (f"{c} {ctx.path}\n" if ctx.files else "") + ctx.stub
+
+
+def render_fim(t: FimTemplate | None, prefix: str, suffix: str, typed: str, ctx: RepoContext | None = None) -> str:
+    """Text prompt, PSM with the typed part last: [context] PRE [stub] prefix SUF suffix MID typed. Without a
+    template: prefix-only ([context] prefix typed)."""
+    head, stub = _context_text(t, ctx)
     if t is None:
-        return prefix + typed
-    head = ""
-    if extra and t.file_sep:
-        head = (f"{t.repo_name}offgrid\n" if t.repo_name else "") + "".join(
-            f"{t.file_sep}{path}\n{text}" for path, text in extra
-        )
-        head += f"{t.file_sep}current\n"
+        return f"{head}{stub}{prefix}{typed}"
     if t.spm:
-        return f"{head}{t.suffix}{suffix}{t.prefix}{prefix}{typed}"
-    return f"{head}{t.prefix}{prefix}{t.suffix}{suffix}{t.middle}{typed}"
+        return f"{head}{t.suffix}{suffix}{t.prefix}{stub}{prefix}{typed}"
+    return f"{head}{t.prefix}{stub}{prefix}{t.suffix}{suffix}{t.middle}{typed}"

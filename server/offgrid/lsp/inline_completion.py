@@ -53,6 +53,7 @@ async def inline_completion_handler(
         column=column,
         slot=doc.uri,
         language=doc.language_id,
+        uri=doc.uri,
         invoked=params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked,
     )
     version = doc.version

@@ -20,13 +20,26 @@ class ExtraFile:
 
 
 @dataclass(frozen=True)
+class RepoContext:
+    """The completion layer's context pack as plain text: other files' snippets, which go before the current
+    file, and the current file's rows above the window (`stub`), which go right before the prefix."""
+
+    repo: str = ""
+    path: str = ""  # the current file, as shown to the model
+    files: tuple[ExtraFile, ...] = ()
+    stub: str = ""
+    comment: str = "#"  # line comment of the language, for models without repo-level tokens
+    format: str = "repo"  # "repo": repo-level tokens where the model has them; otherwise comments
+
+
+@dataclass(frozen=True)
 class InfillRequest:
     """One completion at a cursor: the text around it, the budgets, and when to stop."""
 
     prefix: str  # whole lines before the cursor line
     suffix: str  # the rest of the cursor line and whole lines after it
     typed: str  # the cursor line up to the cursor: goes last, so a keystroke changes only the prompt's tail
-    extra: tuple[ExtraFile, ...] = ()
+    context: RepoContext | None = None
     slot: str = "default"  # the document (a KV sequence locally, a cache hint remotely)
     fork_from: str | None = None  # local only: start from a copy of this slot's cache
     prefix_tokens: int = 1024

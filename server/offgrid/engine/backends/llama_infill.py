@@ -15,10 +15,12 @@ _REASONS = {"eos": "end", "word": "end", "limit": "max_tokens"}
 
 def infill_body(req: InfillRequest) -> dict[str, Any]:
     """The /infill request for `req` (greedy, streamed, prompt cache on)."""
+    ctx = req.context
+    stub = ctx.stub if ctx else ""  # the current file's rows above the window
     body: dict[str, Any] = {
-        "input_prefix": fit_prefix(req.prefix, req.prefix_tokens * CHARS_PER_TOKEN, req.step_lines),
+        "input_prefix": stub + fit_prefix(req.prefix, req.prefix_tokens * CHARS_PER_TOKEN, req.step_lines),
         "input_suffix": fit_suffix(req.suffix, req.suffix_tokens * CHARS_PER_TOKEN),
-        "input_extra": [{"filename": f.path, "text": f.text} for f in req.extra],
+        "input_extra": [{"filename": f.path, "text": f.text} for f in (ctx.files if ctx else ())],
         "prompt": hold_back_space(req.typed)[0],
         "n_predict": req.max_tokens,
         "stream": True,

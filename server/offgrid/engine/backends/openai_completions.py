@@ -36,9 +36,8 @@ def completion_body(req: InfillRequest, model: str, t: FimTemplate | None) -> di
     """The /v1/completions request: a raw FIM prompt, greedy, streamed."""
     prefix = fit_prefix(req.prefix, req.prefix_tokens * CHARS_PER_TOKEN, req.step_lines)
     suffix = fit_suffix(req.suffix, req.suffix_tokens * CHARS_PER_TOKEN)
-    extra = tuple((f.path, f.text) for f in req.extra)
     body: dict[str, Any] = {
-        "prompt": render_fim(t, prefix, suffix, hold_back_space(req.typed)[0], extra),
+        "prompt": render_fim(t, prefix, suffix, hold_back_space(req.typed)[0], req.context),
         "max_tokens": req.max_tokens,
         "temperature": 0,
         "stream": True,
