@@ -3,9 +3,22 @@
 import argparse
 import logging
 import sys
+from pathlib import Path
+from typing import Any
 
 from offgrid import __version__
 from offgrid.models.presets import DEFAULT_PRESET, PRESETS
+
+DEFAULT_BENCH_PACKAGES = "cattrs,pygls,huggingface_hub,gguf,jinja2,click,requests,urllib3,_pytest,packaging"
+
+
+def _remote_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--backend", choices=["local", "infill", "openai"], help="where completions come from (default local)"
+    )
+    p.add_argument("--url", help="the model server's base URL (backends infill and openai)")
+    p.add_argument("--fim", help="openai backend: FIM format or preset name (default: from the model's name)")
+    p.add_argument("--api-key-env", help="name of the environment variable that holds the server's API key")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,9 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--model", help=model_help)
     comp.add_argument("--max-tokens", type=int, help="cap on generated tokens")
     comp.add_argument("-v", "--verbose", action="store_true", help="print timings and token counts to stderr")
+    _remote_args(comp)
 
     doctor = sub.add_parser("doctor", help="check that completions can work here")
     doctor.add_argument("--model", help=model_help)
+    _remote_args(doctor)
 
     bench = sub.add_parser("bench", help="measure offgrid (prints figures)")
     bench_sub = bench.add_subparsers(dest="bench", required=True)
@@ -51,12 +66,49 @@ def _parser() -> argparse.ArgumentParser:
     )
     lat.add_argument("--no-baselines", action="store_true", help="only offgrid's run (for long memory soaks)")
     lat.add_argument("--json", action="store_true")
+    lat.add_argument(
+        "--backend",
+        default="local",
+        choices=["local", "remote", "infill", "openai"],
+        help="remote: replay against the model server at --url (infill for llama-server, else openai) and report "
+        "offgrid's overhead on top of the server's own time",
+    )
+    lat.add_argument("--url", help="the model server's base URL (with --backend remote, infill or openai)")
     cons = bench_sub.add_parser("consistency", help="how often cache reuse changes the greedy suggestion")
     cons.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
     cons.add_argument("--edits", type=int, default=200)
     cons.add_argument("--seed", type=int, default=1)
     cons.add_argument("--reuse", default="chunks", choices=["chunks", "prefix"], help="the cache reuse to check")
     cons.add_argument("--repair", action="store_true", help="recompute shifted cache after each edit (a user pause)")
+
+    ctx = bench_sub.add_parser("context", help="repository-level completion with and without the context pack")
+    ctx.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    ctx.add_argument("--packages", default=DEFAULT_BENCH_PACKAGES, help="installed packages to take cases from")
+    ctx.add_argument("--cases", type=int, default=150)
+    ctx.add_argument("--seed", type=int, default=1)
+    ctx.add_argument("--budget", type=int, default=512, help="the context pack's token budget")
+    ctx.add_argument("--formats", default="repo,comments", help="pack formats to compare against no context")
+    ctx.add_argument("--prefix-tokens", type=int, default=512, help="local prefix window (suffix: a quarter)")
+    ctx.add_argument("--index-files", type=int, default=1000, help="files for the indexing figures")
+
+    qual = bench_sub.add_parser("quality", help="HumanEval-infilling pass@1: offgrid's pipeline against the raw model")
+    qual.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    qual.add_argument(
+        "--subset",
+        action="append",
+        choices=["single-line", "multi-line", "random-span", "random-span-light"],
+        help="repeatable; default: single-line, multi-line, random-span-light",
+    )
+    qual.add_argument("--limit", type=int, help="tasks per subset, spread evenly over the file")
+    qual.add_argument("--data", help="the human-eval-infilling folder (default: ../shared/bench-data/...)")
+    qual.add_argument("--details", help="write each task's suggestions and results to this JSON-lines file")
+    qual.add_argument("--threads", type=int, help="llama.cpp threads (default: the physical cores)")
+    qual.add_argument("--json", action="store_true")
+
+    act = bench_sub.add_parser("actions", help="how long a completion waits while a code action runs")
+    act.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    act.add_argument("--requests", type=int, default=5, help="completions idle, and while the action runs")
+    act.add_argument("--max-tokens", type=int, default=400, help="the action's answer length")
 
     fetch = sub.add_parser("fetch", help="download and verify a preset's model")
     fetch.add_argument("preset", nargs="?", default=DEFAULT_PRESET, choices=sorted(PRESETS))
@@ -72,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("pygls").setLevel(logging.WARNING)  # it logs every message, source text included
+    logging.getLogger("httpx2").setLevel(logging.WARNING)  # a line per completion request
     if args.command == "serve":
         from offgrid.commands.serve import run_serve
 
@@ -79,15 +132,47 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "complete":
         from offgrid.commands.complete import run_complete
 
-        return run_complete(args.location, args.model, args.max_tokens, args.verbose)
+        return run_complete(args.location, args.model, args.max_tokens, args.verbose, _remote_settings(args))
     if args.command == "doctor":
         from offgrid.commands.doctor import run_doctor
 
-        return run_doctor(args.model)
+        return run_doctor(args.model, _remote_settings(args))
     if args.command == "bench" and args.bench == "consistency":
         from offgrid.bench.consistency import run_bench_consistency
 
         return run_bench_consistency(args.model, args.edits, args.seed, args.reuse, args.repair)
+    if args.command == "bench" and args.bench == "latency" and args.backend != "local":
+        from offgrid.bench.remote_latency import run_bench_remote
+
+        if not args.url:
+            print("offgrid: --backend remote needs --url", file=sys.stderr)
+            return 2
+        return run_bench_remote(args.backend, args.url, args.keystrokes, args.pace_ms, args.json, args.model)
+    if args.command == "bench" and args.bench == "context":
+        from offgrid.bench.repo_context import run_bench_context
+
+        return run_bench_context(
+            args.model,
+            args.packages,
+            args.cases,
+            args.seed,
+            args.budget,
+            args.formats.split(","),
+            args.prefix_tokens,
+            args.index_files,
+        )
+    if args.command == "bench" and args.bench == "quality":
+        from offgrid.bench.humaneval import DEFAULT_SUBSETS, default_data_dir
+        from offgrid.bench.quality import run_bench_quality
+
+        data = Path(args.data) if args.data else default_data_dir()
+        subsets = args.subset or list(DEFAULT_SUBSETS)
+        details = Path(args.details) if args.details else None
+        return run_bench_quality(args.model, subsets, args.limit, args.json, data, details, args.threads)
+    if args.command == "bench" and args.bench == "actions":
+        from offgrid.bench.action_wait import run_bench_actions
+
+        return run_bench_actions(args.model, args.requests, args.max_tokens)
     if args.command == "bench":
         from offgrid.bench.latency import run_bench_latency
 
@@ -104,3 +189,14 @@ def main(argv: list[str] | None = None) -> int:
     from offgrid.commands.fetch import run_fetch
 
     return run_fetch(args.preset)
+
+
+def _remote_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The remote backend options given on the command line, as settings keys."""
+    out: dict[str, Any] = {}
+    if args.backend:
+        out["backend"] = args.backend
+    remote = {k: v for k, v in (("url", args.url), ("fim", args.fim), ("apiKeyEnv", args.api_key_env)) if v}
+    if remote:
+        out["remote"] = remote
+    return out

@@ -19,6 +19,8 @@ async def running_server(
     client_spec: str = "visual-studio-code",
     env: dict[str, str] | None = None,
     extra_args: tuple[str, ...] = (),
+    workspace: str | None = None,
+    capabilities: types.ClientCapabilities | None = None,
 ) -> AsyncIterator[LanguageClient]:
     """An initialized client talking to a fresh `offgrid serve`; shut down afterwards."""
     client = make_test_lsp_client()
@@ -32,7 +34,11 @@ async def running_server(
     await client.start_io(sys.executable, *args, env=env)
     try:
         client.init_result = await client.initialize_session(  # type: ignore[attr-defined]
-            types.InitializeParams(capabilities=client_capabilities(client_spec), initialization_options=init_options)
+            types.InitializeParams(
+                capabilities=capabilities or client_capabilities(client_spec),
+                initialization_options=init_options,
+                workspace_folders=[types.WorkspaceFolder(uri=_file_uri(workspace), name="ws")] if workspace else None,
+            )
         )
         yield client
         await asyncio.wait_for(client.shutdown_session(), 30)
@@ -41,6 +47,12 @@ async def running_server(
         if server is not None and server.returncode is None:
             server.kill()
         await client.stop()
+
+
+def _file_uri(path: str) -> str:
+    from pathlib import Path
+
+    return Path(path).resolve().as_uri()
 
 
 async def wait_ready(client: LanguageClient, timeout: float = 60) -> dict[str, Any]:

@@ -1,5 +1,4 @@
 from offgrid.complete.prompt import PromptBudget, build_prompt
-from offgrid.complete.stop_rules import end_of_block, single_line
 from offgrid.complete.windows import cut_windows, split_lines
 from offgrid.engine.fim import FimFormat
 
@@ -65,14 +64,37 @@ def test_nothing_held_back_at_the_start_of_a_line():
     assert build_prompt(chars, piece, FIM, w, PromptBudget()).healed == b""
 
 
-def test_single_line_rule_cuts_at_newline():
-    rule = single_line()
-    assert rule("a + b") is None
-    assert rule("a + b\nc") == 5
+def _pack(fmt="repo"):
+    from offgrid.context.pack import ContextPack, FileSnippet
+
+    files = (FileSnippet("lib/a.py", "def f(x): ..."),)
+    return ContextPack("repo", "main.py", "#", files, "import a\n", "multi", 9, ("f",), fmt)
 
 
-def test_block_rule_stops_at_dedent_or_blank_line():
-    rule = end_of_block(indent=4)
-    assert rule("x = 1\n    y = 2\n") is None
-    assert rule("x = 1\n    y = 2\nz = 3\n") == len("x = 1\n    y = 2")
-    assert rule("x = 1\n\n    y") == len("x = 1")
+def test_context_pack_goes_first_with_repo_level_tokens():
+    fim = FimFormat("test", prefix=-1, suffix=-2, middle=-3, repo_name=-4, file_sep=-5)
+    w = cut_windows(split_lines("x = 1\ny = \n"), 1, 4, 10, 10, 1)
+    p = build_prompt(chars, piece, fim, w, PromptBudget(), None, _pack())
+    head = [-4, *chars("repo\n"), -5, *chars("lib/a.py\ndef f(x): ...\n"), -5, *chars("main.py\n")]
+    assert p.ids[: len(head)] == head
+    rest = p.ids[len(head) :]
+    assert rest[: 1 + len("import a\n")] == [-1, *chars("import a\n")]  # the stub opens the prefix
+    assert rest[-4:] == [-3, *chars("y =")]  # the typed part still comes last
+
+
+def test_context_pack_as_comments_without_repo_tokens():
+    w = cut_windows(split_lines("x = 1\ny = \n"), 1, 4, 10, 10, 1)
+    for fim, fmt in ((FIM, "repo"), (FimFormat("t", -1, -2, -3, repo_name=-4, file_sep=-5), "comments")):
+        p = build_prompt(chars, piece, fim, w, PromptBudget(), None, _pack(fmt))
+        text = "".join(chr(t) for t in p.ids if t >= 0)
+        assert p.ids[0] == -1 and -4 not in p.ids
+        assert text.startswith("# lib/a.py\n# def f(x): ...\n# main.py\nimport a\nx = 1\n")
+
+
+def test_an_empty_pack_leaves_the_prompt_unchanged():
+    from offgrid.context.pack import ContextPack
+
+    w = cut_windows(split_lines("x = 1\ny = \n"), 1, 4, 10, 10, 1)
+    fim = FimFormat("test", prefix=-1, suffix=-2, middle=-3, repo_name=-4, file_sep=-5)
+    plain = build_prompt(chars, piece, fim, w, PromptBudget())
+    assert build_prompt(chars, piece, fim, w, PromptBudget(), None, ContextPack(repo="r", mode="single")) == plain

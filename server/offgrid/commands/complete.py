@@ -2,9 +2,11 @@
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from offgrid.complete.request import CompletionRequest
-from offgrid.config import Settings
+from offgrid.config import Settings, parse_settings
+from offgrid.context.service import ContextService
 from offgrid.errors import OffgridError
 from offgrid.host import HostState, ModelHost
 from offgrid.models.progress import TerminalProgress
@@ -42,7 +44,16 @@ def read_source(path: Path) -> str:
         raise UsageError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
 
 
-def run_complete(location: str, model: str | None, max_tokens: int | None, verbose: bool) -> int:
+def workspace_root(path: Path) -> Path | None:
+    """The repository holding `path` (the nearest folder above it with .git); None outside one, where indexing
+    everything under the file's folder (say, /tmp) could take long for nothing."""
+    start = path.resolve().parent
+    return next((p for p in (start, *start.parents) if (p / ".git").exists()), None)
+
+
+def run_complete(
+    location: str, model: str | None, max_tokens: int | None, verbose: bool, options: dict[str, Any] | None = None
+) -> int:
     try:
         path, line, col = parse_location(location)
         text = read_source(path)
@@ -53,18 +64,27 @@ def run_complete(location: str, model: str | None, max_tokens: int | None, verbo
     if line > len(lines) + 1:
         print(f"offgrid: {path} has {len(lines)} lines; line {line} is past the end", file=sys.stderr)
         return 2
-    settings = Settings(model=model)
+    settings, problem = parse_settings(options or {}, Settings(model=model))
+    if problem:
+        print(f"offgrid: {problem}", file=sys.stderr)
+        return 2
     if max_tokens:
         from dataclasses import replace
 
         settings = replace(settings, completion=replace(settings.completion, max_tokens=max_tokens))
-    host = ModelHost(settings, TerminalProgress())
+    root = workspace_root(path)
+    context = ContextService(settings.context, [root] if root else [])
+    context.index.build()
+    host = ModelHost(settings, TerminalProgress(), context)
     try:
         host.ready.wait()
         if host.state is not HostState.READY:
             print(f"offgrid: {host.error}", file=sys.stderr)
             return 1
-        req = CompletionRequest(text=text, line=line - 1, column=col - 1, slot=str(path), invoked=True)
+        for notice in host.notices:
+            print(f"offgrid: warning: {notice}", file=sys.stderr)
+        uri = path.resolve().as_uri()
+        req = CompletionRequest(text=text, line=line - 1, column=col - 1, slot=str(path), invoked=True, uri=uri)
         suggestion = host.submit_completion(req).future.result()
     except OffgridError as e:
         print(f"offgrid: {e}", file=sys.stderr)

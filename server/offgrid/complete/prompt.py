@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from offgrid.complete.windows import Windows
+from offgrid.context.pack import ContextPack
 from offgrid.engine.fim import FimFormat
 
 Tokenize = Callable[[str], list[int]]
@@ -58,11 +59,41 @@ class Prompt:
     healed: bytes = b""
 
 
+def _context_tokens(tokenize: Tokenize, fim: FimFormat | None, pack: ContextPack | None) -> tuple[list[int], str]:
+    """The context pack's tokens that go before the FIM prefix token, and the text that goes right after it.
+
+    Models with repo-level tokens (Qwen2.5-Coder, StarCoder2) get other files the way they were trained:
+    `<|repo_name|>repo`, then `<|file_sep|>path` and the file's rows for each file, then `<|file_sep|>` and
+    the current file's path. Other models get the same as comments at the top of the prefix.
+    """
+    if pack is None or not (pack.files or pack.stub):
+        return [], ""
+    if pack.format == "repo" and fim is not None and fim.repo_name is not None and fim.file_sep is not None:
+        ids = [fim.repo_name] + tokenize(f"{pack.repo}\n")
+        for f in pack.files:
+            ids += [fim.file_sep] + tokenize(f"{f.path}\n{f.text}\n")
+        return ids + [fim.file_sep] + tokenize(f"{pack.path}\n"), pack.stub
+    c = pack.comment
+    lines = [f"{c} {f.path}\n" + "".join(f"{c} {row}\n" for row in f.text.split("\n")) for f in pack.files]
+    head = "".join(lines) + (f"{c} {pack.path}\n" if pack.files else "")
+    return [], head + pack.stub
+
+
 def build_prompt(
-    tokenize: Tokenize, piece: Piece, fim: FimFormat | None, w: Windows, budget: PromptBudget, bos: int | None = None
+    tokenize: Tokenize,
+    piece: Piece,
+    fim: FimFormat | None,
+    w: Windows,
+    budget: PromptBudget,
+    bos: int | None = None,
+    context: ContextPack | None = None,
 ) -> Prompt:
-    """Layout (PSM): PRE prefix SUF suffix MID typed. The typed part comes last so a keystroke changes only
-    the end of the prompt and the KV cache keeps everything before it. Without FIM tokens: prefix + typed.
+    """Layout (PSM): [context] PRE [stub] prefix SUF suffix MID typed. The typed part comes last so a keystroke
+    changes only the end of the prompt and the KV cache keeps everything before it. Without FIM tokens:
+    [context] prefix + typed.
+
+    The context pack (other files' definitions, then the current file's imports and scope headers above the
+    window) comes first: it changes only when the cursor moves to another definition, so it stays cached.
 
     The typed part's last token is left out (token healing): a cursor inside a word splits a token, and the
     model does better rewriting it than continuing from half of it.
@@ -72,10 +103,13 @@ def build_prompt(
     healed = b"".join(piece(t) for t in typed[-1:])
     typed = typed[:-1]
     prefix = _prefix_tokens(tokenize, w.prefix, budget.prefix_tokens, max(1, budget.step_lines))
+    repo, stub_text = _context_tokens(tokenize, fim, context)
+    head += repo
+    stub = tokenize(stub_text) if stub_text else []
     if fim is None:
-        return Prompt(head + prefix + typed, healed)
+        return Prompt(head + stub + prefix + typed, healed)
     suffix = _head_tokens(tokenize, w.suffix, budget.suffix_tokens)
     if fim.spm:  # Codestral: suffix first, and the prefix runs straight into the middle
-        return Prompt(head + [fim.suffix] + suffix + [fim.prefix] + prefix + typed, healed)
+        return Prompt(head + [fim.suffix] + suffix + [fim.prefix] + stub + prefix + typed, healed)
     middle = [fim.middle] if fim.middle is not None else []
-    return Prompt(head + [fim.prefix] + prefix + [fim.suffix] + suffix + middle + typed, healed)
+    return Prompt(head + [fim.prefix] + stub + prefix + [fim.suffix] + suffix + middle + typed, healed)

@@ -16,6 +16,7 @@ class CompletionRequest:
     language: str = ""
     invoked: bool = False  # the user asked explicitly (not typing)
     fork_from: str | None = None  # speculative requests: reuse this slot's cache through a copy
+    uri: str = ""  # the document (file:// URI), for context from its tree and the workspace
 
 
 @dataclass(frozen=True)
@@ -27,3 +28,4 @@ class Suggestion:
     column: int
     replace_to_column: int
     generation: Generation | None = None
+    more: tuple["Suggestion", ...] = ()  # further suggestions, on explicit requests

@@ -17,6 +17,8 @@ class Windows:
     typed: str  # the cursor line up to the cursor
     after_cursor: str  # the cursor line after the cursor
     suffix: str  # after_cursor, "\n", then whole lines after the cursor line
+    first: int = 0  # the first line the prefix shows
+    last: int = 0  # the last line the suffix shows
 
 
 def _floor_to(n: int, step: int) -> int:
@@ -32,7 +34,7 @@ def cut_windows(lines: list[str], line: int, column: int, prefix_lines: int, suf
     prefix = "".join(f"{s}\n" for s in lines[start:line])
     after = current[column:]
     suffix = after + "".join(f"\n{s}" for s in lines[line + 1 : end])
-    return Windows(prefix=prefix, typed=current[:column], after_cursor=after, suffix=suffix)
+    return Windows(prefix, current[:column], after, suffix, start, max(line, end - 1))
 
 
 def split_lines(text: str) -> list[str]:

@@ -27,6 +27,13 @@ class Language:
     name: str
     ts_language: tree_sitter.Language = field(compare=False)
     queries: Mapping[str, str] = field(compare=False, repr=False)
+    comment: str = "//"  # line comment marker, for file-path headers and elided bodies
+    family: str = ""  # languages that can use each other's definitions (c and cpp; js, ts and tsx)
+
+    @property
+    def ellipsis(self) -> str:
+        """What stands for an elided body: `...` where that is valid code (Python), else a comment."""
+        return "..." if self.name == "python" else f"{self.comment} ..."
 
     def query(self, purpose: str) -> tree_sitter.Query | None:
         """The compiled query for `purpose`, or None when this language has none."""
@@ -40,24 +47,28 @@ class _Spec:
     function: str  # its function returning the language pointer
     language_ids: tuple[str, ...]
     extensions: tuple[str, ...]
+    comment: str = "//"
+    family: str = ""
     grammar_dir: str = ""  # query folder, when shared with another language (tsx uses typescript's)
 
 
 # One line per language. Grammars come from the official per-language wheels on PyPI.
 _REGISTRY: tuple[_Spec, ...] = (
-    _Spec("python", "tree_sitter_python", "language", ("python",), (".py", ".pyi", ".pyw")),
+    _Spec("python", "tree_sitter_python", "language", ("python",), (".py", ".pyi", ".pyw"), "#"),
     _Spec("javascript", "tree_sitter_javascript", "language", ("javascript", "javascriptreact"),
-          (".js", ".jsx", ".mjs", ".cjs")),
-    _Spec("typescript", "tree_sitter_typescript", "language_typescript", ("typescript",), (".ts", ".mts", ".cts")),
-    _Spec("tsx", "tree_sitter_typescript", "language_tsx", ("typescriptreact",), (".tsx",), "typescript"),
+          (".js", ".jsx", ".mjs", ".cjs"), family="js"),
+    _Spec("typescript", "tree_sitter_typescript", "language_typescript", ("typescript",), (".ts", ".mts", ".cts"),
+          family="js"),
+    _Spec("tsx", "tree_sitter_typescript", "language_tsx", ("typescriptreact",), (".tsx",), family="js",
+          grammar_dir="typescript"),
     _Spec("go", "tree_sitter_go", "language", ("go",), (".go",)),
     _Spec("rust", "tree_sitter_rust", "language", ("rust",), (".rs",)),
     _Spec("java", "tree_sitter_java", "language", ("java",), (".java",)),
-    _Spec("c", "tree_sitter_c", "language", ("c",), (".c", ".h")),
+    _Spec("c", "tree_sitter_c", "language", ("c",), (".c", ".h"), family="c"),
     _Spec("cpp", "tree_sitter_cpp", "language", ("cpp", "cuda-cpp"),
-          (".cpp", ".cc", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".h++", ".ipp")),
-    _Spec("lua", "tree_sitter_lua", "language", ("lua",), (".lua",)),
-    _Spec("ruby", "tree_sitter_ruby", "language", ("ruby",), (".rb", ".rake", ".gemspec")),
+          (".cpp", ".cc", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".h++", ".ipp"), family="c"),
+    _Spec("lua", "tree_sitter_lua", "language", ("lua",), (".lua",), "--"),
+    _Spec("ruby", "tree_sitter_ruby", "language", ("ruby",), (".rb", ".rake", ".gemspec"), "#"),
 )  # fmt: skip
 
 _BY_ID = {lid: spec for spec in _REGISTRY for lid in spec.language_ids}
@@ -94,7 +105,7 @@ def _load(name: str) -> Language | None:
         return None
     folder = GRAMMARS / (spec.grammar_dir or spec.name)
     queries = {p: f.read_text(encoding="utf-8") for p in PURPOSES if (f := folder / f"{p}.scm").is_file()}
-    return Language(name=name, ts_language=ts_language, queries=queries)
+    return Language(name, ts_language, queries, spec.comment, spec.family or spec.name)
 
 
 @cache

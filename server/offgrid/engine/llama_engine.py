@@ -2,6 +2,7 @@
 
 import codecs
 import ctypes
+import dataclasses
 import threading
 import time
 
@@ -47,6 +48,7 @@ class LlamaEngine:
         llama_cpp.llama_set_abort_callback(model.ctx, self._abort_cb, None)
         self._decoded = 0  # tokens decoded by the current request, aborted batches excluded
         self._vocab: VocabIndex | None = None  # built on first use of token healing
+        self._first_token: int | None = None
         # Per sequence, the first position whose cached keys are approximate: a shifted chunk's keys were computed
         # in its old context, and so is everything decoded after it. repair() recomputes them when the user pauses.
         self._approx_from: dict[int, int] = {}
@@ -241,22 +243,26 @@ class LlamaEngine:
             self._prompt_deadline = None
         self._mark_approximate(seq, plan)
         t1, n_eval = time.monotonic(), self._decoded
-        text, reason, n_gen = self._sample_loop(seq, req, t1)
-        return self._result(text, reason, prompt, plan, t0, t1, n_eval, n_gen, changed)
+        text, reason, ids = self._sample_loop(seq, req, t1)
+        result = self._result(text, reason, prompt, plan, t0, t1, n_eval, len(ids), changed, tuple(ids))
+        return dataclasses.replace(result, first_token=self._first_token)
 
-    def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, int]:
+    def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, list[int]]:
         cached = self.pool.tokens[seq]
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        text, n_gen, reason, produced = "", 0, "max_tokens", b""
+        text, n_gen, reason, produced, ids = "", 0, "max_tokens", b"", []
         while n_gen < req.max_tokens:
             if self._cancel is not None and self._cancel.is_set():
                 reason = "cancelled"
                 break
-            token = self._next_token(req.forced_prefix, produced)
+            token = self._next_token(req.forced_prefix, produced, req.exclude_first if n_gen == 0 else ())
+            if n_gen == 0:
+                self._first_token = token
             if token is None or self.model.ends_generation(token):
                 reason = "end"
                 break
             n_gen += 1
+            ids.append(token)
             piece = self.model.piece(token)
             produced += piece
             text += decoder.decode(piece)
@@ -274,11 +280,14 @@ class LlamaEngine:
             except _Aborted:
                 reason = "cancelled"
                 break
-        return text.rstrip("\ufffd"), reason, n_gen
+        return text.rstrip("\ufffd"), reason, ids
 
-    def _next_token(self, forced: bytes, produced: bytes) -> int | None:
+    def _next_token(self, forced: bytes, produced: bytes, exclude: tuple[int, ...] = ()) -> int | None:
         """Greedy choice, restricted to tokens that agree with the forced prefix until it is spelled out."""
         logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self.model.ctx, -1), shape=(self.model.n_vocab,))
+        if exclude:
+            logits = logits.copy()
+            logits[list(exclude)] = -np.inf
         if len(produced) >= len(forced):
             return int(logits.argmax())
         return constrained_argmax(logits, self.vocab_index(), forced[len(produced) :])
@@ -301,6 +310,7 @@ class LlamaEngine:
         n_eval: int,
         n_gen: int,
         changed: int,
+        ids: tuple[int, ...] = (),
     ) -> Generation:
         self.totals["evaluated"] += n_eval
         self.totals["reused"] += plan.n_prefix
@@ -317,6 +327,7 @@ class LlamaEngine:
             prompt_ms=(t1 - t0) * 1000,
             generate_ms=(time.monotonic() - t1) * 1000,
             n_changed=changed,
+            tokens=ids,
         )
 
     def close(self) -> None:

@@ -45,15 +45,17 @@ class Document:
         """Code-point column of an LSP position on its (clamped) line."""
         return utf16_to_column(self.line_text(line), character)
 
-    def apply(self, start: tuple[int, int] | None, end: tuple[int, int] | None, new_text: str) -> None:
-        """Replace the range (whole text when None) by `new_text`."""
+    def apply(self, start: tuple[int, int] | None, end: tuple[int, int] | None, new_text: str) -> tuple[int, int]:
+        """Replace the range (whole text when None) by `new_text`; returns the code-point range replaced."""
         if start is None or end is None:
+            a, b = 0, len(self.text)
             self.text = new_text
         else:
             a, b = self.offset(*start), self.offset(*end)
             a, b = min(a, b), max(a, b)
             self.text = self.text[:a] + new_text + self.text[b:]
         self._starts = None
+        return a, b
 
 
 class Documents:

@@ -10,7 +10,7 @@ from lsprotocol import types
 
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.complete.speculation import accepted_request
-from offgrid.errors import Cancelled, OffgridError
+from offgrid.errors import Cancelled, OffgridError, RemoteError
 from offgrid.host import HostState
 from offgrid.lsp.documents import Document
 from offgrid.lsp.positions import column_to_utf16
@@ -46,27 +46,32 @@ async def inline_completion_handler(
                 "serverMs": round((time.perf_counter() - t0) * 1000, 2),
             },
         )
-        return _item(doc, line, column, column, text)
+        return types.InlineCompletionList(items=[_item(doc, line, column, column, text)])
     req = CompletionRequest(
         text=doc.text,
         line=line,
         column=column,
         slot=doc.uri,
         language=doc.language_id,
+        uri=doc.uri,
         invoked=params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked,
     )
     version = doc.version
     suggestion = await _run(ls, req)
     if suggestion is None:
         return EMPTY
+    if suggestion.generation is not None and suggestion.generation.round_trip_ms is not None:
+        _remote_answered(ls)
     _publish(ls, _metrics(doc.uri, suggestion, t0))
-    if suggestion.text:
+    if suggestion.text and suggestion.replace_to_column == suggestion.column:  # memory answers only insert
         ls.suggestions.remember(doc.uri, req.text, offset, suggestion.text)
         if settings.prefetch:
             _prefetch(ls, req, offset, suggestion.text)
     if doc.version != version or ls.documents.get(doc.uri) is not doc or not suggestion.text:
         return EMPTY  # the document changed meanwhile: this answer is stale
-    return _item(doc, suggestion.line, suggestion.column, suggestion.replace_to_column, suggestion.text)
+    return types.InlineCompletionList(
+        items=[_item(doc, s.line, s.column, s.replace_to_column, s.text) for s in (suggestion, *suggestion.more)]
+    )
 
 
 async def _run(ls: "OffgridServer", req: CompletionRequest) -> Suggestion | None:
@@ -79,9 +84,26 @@ async def _run(ls: "OffgridServer", req: CompletionRequest) -> Suggestion | None
         raise
     except Cancelled:
         return None
+    except RemoteError as e:
+        _remote_failed(ls, str(e))
+        return None
     except OffgridError as e:
         log.warning("completion failed: %s", e)
         return None
+
+
+def _remote_failed(ls: "OffgridServer", problem: str) -> None:
+    """Tell the user once per outage, not per keystroke; every request tries the server again."""
+    log.warning("remote completion failed: %s", problem)
+    if ls.remote_problem is None:
+        ls.show(f"{problem} (suggestions resume once it answers again)", types.MessageType.Warning)
+    ls.remote_problem = problem
+
+
+def _remote_answered(ls: "OffgridServer") -> None:
+    if ls.remote_problem is not None:
+        ls.remote_problem = None
+        ls.show("the model server answers again", types.MessageType.Info)
 
 
 def _prefetch(ls: "OffgridServer", req: CompletionRequest, offset: int, text: str) -> None:
@@ -106,13 +128,11 @@ def _remember_prefetched(ls: "OffgridServer", uri: str, doc_text: str, offset: i
     ls.counts["prefetched"] = ls.counts.get("prefetched", 0) + 1
 
 
-def _item(doc: Document, line: int, column: int, end_column: int, text: str) -> types.InlineCompletionList:
+def _item(doc: Document, line: int, column: int, end_column: int, text: str) -> types.InlineCompletionItem:
     source = doc.line_text(line)
     start = types.Position(line, column_to_utf16(source, column))
     end = types.Position(line, column_to_utf16(source, end_column))
-    return types.InlineCompletionList(
-        items=[types.InlineCompletionItem(insert_text=text, range=types.Range(start, end))]
-    )
+    return types.InlineCompletionItem(insert_text=text, range=types.Range(start, end))
 
 
 def _metrics(uri: str, s: Suggestion, t0: float) -> dict[str, Any]:
@@ -130,6 +150,9 @@ def _metrics(uri: str, s: Suggestion, t0: float) -> dict[str, Any]:
             promptMs=round(g.prompt_ms, 1),
             generateMs=round(g.generate_ms, 1),
         )
+        if g.round_trip_ms is not None:  # remote: what the HTTP exchange took, and the server's own figure
+            out["roundTripMs"] = round(g.round_trip_ms, 1)
+            out["remoteServerMs"] = None if g.server_ms is None else round(g.server_ms, 1)
     return out
 
 

@@ -10,7 +10,10 @@ from pygls.lsp.server import LanguageServer
 from offgrid import __version__
 from offgrid.complete.suggestion_cache import SuggestionCache
 from offgrid.config import Settings, parse_settings
+from offgrid.context.service import ContextService
 from offgrid.host import HostState, ModelHost
+from offgrid.lsp.code_actions import register_code_actions
+from offgrid.lsp.context_sync import context_status, create_context, register_context_features, start_indexing
 from offgrid.lsp.documents import Documents
 from offgrid.lsp.inline_completion import inline_completion_handler
 from offgrid.lsp.progress import LspProgress
@@ -32,6 +35,8 @@ class OffgridServer(LanguageServer):
         self.last: dict[str, Any] = {}
         self.suggestions = SuggestionCache()
         self.counts: dict[str, int] = {}  # answers by source: model, typed-through, prefetch
+        self.remote_problem: str | None = None  # the model server's failure the user was last told about
+        self.context = ContextService(self.settings.context)
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
         """Tell the user something they need to act on (once, not per keystroke)."""
@@ -47,6 +52,7 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
     def initialize(ls: OffgridServer, params: types.InitializeParams) -> None:
         settings, problem = parse_settings(params.initialization_options)
         ls.settings = settings
+        ls.context = create_context(settings.context, params)
         if problem:
             ls.show(problem, types.MessageType.Warning)
 
@@ -58,18 +64,23 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
             settings = Settings(**{**settings.__dict__, "model": ls.cli_model})
         loop = asyncio.get_running_loop()
         progress = LspProgress(ls, loop, "offgrid: fetching the model") if _client_has_progress(ls) else None
-        ls.host = ModelHost(settings, progress)
+        ls.context.settings = settings.context
+        start_indexing(ls, _client_has_progress(ls))
+        ls.host = ModelHost(settings, progress, ls.context)
         await asyncio.wrap_future(ls.host.loaded)
         if ls.host.state is HostState.FAILED:
             ls.show(
                 f"{ls.host.error}. Set `model` to a GGUF path or a preset in the offgrid settings, "
                 "or run `offgrid doctor` in a terminal."
             )
+        for notice in ls.host.notices:
+            ls.show(notice, types.MessageType.Warning)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: OffgridServer, params: types.DidOpenTextDocumentParams) -> None:
         d = params.text_document
         ls.documents.open(d.uri, d.language_id, d.version, d.text)
+        ls.context.opened(d.uri, d.language_id, d.text)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: OffgridServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -78,16 +89,20 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
             log.warning("change for a document that is not open: %s", params.text_document.uri)
             return
         for change in params.content_changes:
+            before = doc.text
             if isinstance(change, types.TextDocumentContentChangePartial):
                 r = change.range
-                doc.apply((r.start.line, r.start.character), (r.end.line, r.end.character), change.text)
+                a, b = doc.apply((r.start.line, r.start.character), (r.end.line, r.end.character), change.text)
+                ls.context.changed(doc.uri, before, a, b, change.text)
             else:
                 doc.apply(None, None, change.text)
+                ls.context.replaced(doc.uri, change.text)
         doc.version = params.text_document.version
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: OffgridServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.documents.close(params.text_document.uri)
+        ls.context.closed(params.text_document.uri)
         ls.suggestions.forget(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
@@ -95,6 +110,9 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
         ls: OffgridServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList | None:
         return await inline_completion_handler(ls, params)
+
+    register_context_features(server)
+    register_code_actions(server)
 
     @server.feature(STATUS_REQUEST)
     def status(ls: OffgridServer, _params: Any) -> dict[str, Any]:
@@ -135,6 +153,7 @@ def _status(ls: OffgridServer) -> dict[str, Any]:
         "error": host.error if host else None,
         "documents": len(ls.documents),
         "last": ls.last,
+        "context": context_status(ls.context),
     }
     if host and host.model is not None:
         info = host.model.info
@@ -146,7 +165,10 @@ def _status(ls: OffgridServer) -> dict[str, Any]:
             "contextSize": host.model.n_ctx,
         }
     if host and host.completer is not None:
-        out["totals"] = dict(host.completer.engine.totals)
+        out["backend"] = host.completer.backend.describe()
+        if host.completer.engine is not None:
+            out["totals"] = dict(host.completer.engine.totals)
         out["dropped"] = host.worker.dropped
+        out["actionsRunning"] = host.actions_running()
         out["answers"] = dict(ls.counts)
     return out

@@ -8,5 +8,5 @@
 (enum_specifier name: (type_identifier) @name body: (enumerator_list)) @definition.enum
 (type_definition declarator: (type_identifier) @name) @definition.type
 (preproc_function_def name: (identifier) @name) @definition.macro
-(preproc_def name: (identifier) @name) @definition.constant
+(preproc_def name: (identifier) @name value: (_)) @definition.constant
 (comment) @doc

@@ -12,5 +12,5 @@
 (alias_declaration name: (type_identifier) @name) @definition.type
 (namespace_definition name: (namespace_identifier) @name) @definition.module
 (preproc_function_def name: (identifier) @name) @definition.macro
-(preproc_def name: (identifier) @name) @definition.constant
+(preproc_def name: (identifier) @name value: (_)) @definition.constant
 (comment) @doc

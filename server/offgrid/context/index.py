@@ -1,0 +1,150 @@
+"""The workspace index: every definition in the workspace's source files, by name and by file stem.
+
+Built in the background (its own thread, off the model's), updated one file at a time on save and on
+`workspace/didChangeWatchedFiles`. It keeps outlines only (names, kinds and the few rows that show them),
+never whole files or trees.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import tree_sitter
+
+from offgrid.context.languages import language_for
+from offgrid.context.outline import FileOutline, Symbol, outline
+from offgrid.context.walk import WalkLimits, read_source, source_files
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[int, int], None]  # (files done, files total)
+
+
+def outline_bytes(path: str, data: bytes) -> FileOutline | None:
+    """Parse a file's bytes and outline it; None for an unknown language."""
+    lang = language_for(None, path)
+    if lang is None:
+        return None
+    tree = tree_sitter.Parser(lang.ts_language).parse(data)
+    return outline(lang, tree, data, path)
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    files: int
+    symbols: int
+    seconds: float
+
+
+class WorkspaceIndex:
+    """Outlines of the workspace's files. Readers get consistent snapshots; writers replace whole files."""
+
+    def __init__(self, roots: list[Path] | None = None, limits: WalkLimits | None = None) -> None:
+        self.roots = list(roots or [])
+        self.limits = limits or WalkLimits()
+        self.generation = 0  # bumped on every change, so cached context packs know to refresh
+        self._files: dict[str, FileOutline] = {}
+        self._by_name: dict[str, list[Symbol]] = {}
+        self._by_stem: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+        self.ready = threading.Event()
+
+    # -- building
+
+    def build(self, progress: ProgressFn | None = None, cancel: threading.Event | None = None) -> IndexStats:
+        """Index every source file under the root (blocking; run it on a background thread)."""
+        t0 = time.perf_counter()
+        paths: list[Path] = []
+        for root in self.roots:
+            paths.extend(source_files(root, self.limits, self.limits.max_files - len(paths)))
+        for i, path in enumerate(paths):
+            if cancel is not None and cancel.is_set():
+                break
+            self.update(path)
+            if progress is not None:
+                progress(i + 1, len(paths))
+        self.ready.set()
+        stats = IndexStats(len(self._files), sum(len(v) for v in self._by_name.values()), time.perf_counter() - t0)
+        log.info("workspace index: %d files, %d definitions in %.1f s", stats.files, stats.symbols, stats.seconds)
+        return stats
+
+    def start(self, progress: ProgressFn | None = None, done: Callable[[IndexStats], None] | None = None) -> None:
+        """Build in a daemon thread."""
+
+        def run() -> None:
+            try:
+                stats = self.build(progress)
+            except Exception:  # indexing must never take the server down
+                log.exception("workspace indexing failed")
+                stats = IndexStats(len(self._files), 0, 0.0)
+                self.ready.set()
+            if done is not None:
+                done(stats)
+
+        threading.Thread(target=run, name="offgrid-index", daemon=True).start()
+
+    def update(self, path: Path) -> None:
+        """(Re)index one file, or drop it when it is gone, ignored or unreadable."""
+        key = str(path)
+        data = read_source(path, self.limits) if path.is_file() else None
+        try:
+            found = outline_bytes(key, data) if data is not None else None
+        except Exception as e:  # a grammar bug on one odd file must not stop the index
+            log.info("index skips %s: %s", path, e)
+            found = None
+        with self._lock:
+            self._remove(key)
+            if found is not None:
+                self._add(found)
+            self.generation += 1
+
+    def remove(self, path: Path) -> None:
+        with self._lock:
+            self._remove(str(path))
+            self.generation += 1
+
+    def _add(self, out: FileOutline) -> None:
+        self._files[out.path] = out
+        for s in out.symbols:
+            self._by_name.setdefault(s.name, []).append(s)
+        self._by_stem.setdefault(_stem(out.path), []).append(out.path)
+
+    def _remove(self, key: str) -> None:
+        old = self._files.pop(key, None)
+        if old is None:
+            return
+        for s in old.symbols:
+            same = self._by_name.get(s.name)
+            if same is not None:
+                same[:] = [x for x in same if x.path != key]
+                if not same:
+                    del self._by_name[s.name]
+        stems = self._by_stem.get(_stem(key), [])
+        if key in stems:
+            stems.remove(key)
+
+    # -- reading
+
+    def definitions(self, name: str) -> list[Symbol]:
+        with self._lock:
+            return list(self._by_name.get(name, ()))
+
+    def modules(self, stem: str) -> list[FileOutline]:
+        """Outlines of files named `stem` (utils.py, utils/__init__.py, utils.h)."""
+        with self._lock:
+            return [self._files[p] for p in self._by_stem.get(stem, ()) if p in self._files]
+
+    def file(self, path: str) -> FileOutline | None:
+        with self._lock:
+            return self._files.get(path)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+
+def _stem(path: str) -> str:
+    p = Path(path)
+    return p.parent.name if p.stem in ("__init__", "index", "mod", "init") else p.stem

@@ -1,0 +1,96 @@
+"""Single- or multi-line: decided once from the syntax tree at the cursor, then carried with the context.
+
+Rules (after llm-ls's should_complete, Tabby's isLineEnd and Continue's shouldCompleteMultiline):
+- code after the cursor on its line (other than closing brackets and quotes): the rest of the line only;
+- inside a comment or a string: one line;
+- a blank line, or the end of a line that opens a block whose body is still empty: several lines;
+- otherwise, the end of a line being typed: the rest of that line.
+"""
+
+from typing import Literal
+
+import tree_sitter
+
+Mode = Literal["single", "multi"]
+
+_CLOSERS = set(")]}>\"'`;,: \t")
+_OPENERS = (":", "{", "(", "[", "=>", " do", " then", "->")
+
+
+def _mid_line(after_cursor: str) -> bool:
+    return any(ch not in _CLOSERS for ch in after_cursor)
+
+
+def text_mode(line_text: str, column: int) -> Mode:
+    """The rule without a tree (unknown languages): mid-line or a typed line means one line."""
+    typed, after = line_text[:column], line_text[column:]
+    if _mid_line(after):
+        return "single"
+    return "multi" if not typed.strip() or typed.rstrip().endswith(_OPENERS) else "single"
+
+
+def _node_at(tree: tree_sitter.Tree, row: int, col_byte: int) -> tree_sitter.Node | None:
+    point = (row, max(0, col_byte - 1))
+    return tree.root_node.descendant_for_point_range(point, point)
+
+
+def _in_comment_or_string(node: tree_sitter.Node | None, row: int, col_byte: int) -> bool:
+    n = node
+    while n is not None:
+        kind = n.type
+        if "comment" in kind:
+            return True
+        if ("string" in kind or kind in ("template_string", "raw_string_literal", "char_literal")) and (
+            n.start_point < (row, col_byte) < n.end_point
+        ):
+            return True
+        if n.is_named and kind not in ("string_content", "escape_sequence", "interpolation") and n.child_count > 3:
+            return False  # a statement or block: stop climbing
+        n = n.parent
+    return False
+
+
+def _empty_body_ahead(node: tree_sitter.Node | None) -> bool:
+    """The cursor ends a header whose body is empty or not written yet."""
+    n = node
+    for _ in range(6):
+        if n is None:
+            return False
+        body = n.child_by_field_name("body")
+        if body is not None:
+            return body.named_child_count == 0 or body.has_error or body.is_missing
+        if n.is_error or n.type == "ERROR":
+            return True
+        n = n.parent
+    return False
+
+
+def _header_without_body(node: tree_sitter.Node | None, row: int) -> bool:
+    """The cursor ends the first line of a construct that goes on below with nothing in it yet
+    (`def area(r)` before its `end` in Ruby, `function f()` in Lua)."""
+    n = node
+    for _ in range(4):
+        if n is None or n.type == "ERROR" or n.parent is None:
+            return False
+        if n.is_named and n.start_point.row == row and n.end_point.row > row:
+            return not any(c.start_point.row > row for c in n.named_children)
+        n = n.parent
+    return False
+
+
+def tree_mode(tree: tree_sitter.Tree, line_text: str, row: int, column: int) -> Mode:
+    """The mode at (row, column) of a parsed document; `line_text` is the cursor's line."""
+    typed, after = line_text[:column], line_text[column:]
+    if _mid_line(after):
+        return "single"
+    col_byte = len(typed.encode("utf-8", errors="surrogatepass"))
+    node = _node_at(tree, row, col_byte)
+    if typed.strip() and _in_comment_or_string(node, row, col_byte):
+        return "single"
+    if not typed.strip():
+        return "multi"
+    if typed.rstrip().endswith(_OPENERS) and _empty_body_ahead(node):
+        return "multi"
+    if _header_without_body(node, row):
+        return "multi"
+    return "single"

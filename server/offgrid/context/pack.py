@@ -1,0 +1,215 @@
+"""The context pack for a cursor: what a reader would look up, chosen by priority under a token budget and
+laid out in a stable order (by file path, then by line) so that the model's KV cache stays reusable.
+
+Priority: the headers of the scopes around the cursor and the imports (when the local window does not show
+them), then the definitions of names used near the cursor or imported (same file, other open documents,
+the workspace index), then recently edited or viewed code.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import tree_sitter
+
+from offgrid.context.languages import Language
+from offgrid.context.mode import Mode
+from offgrid.context.outline import FileOutline, Row, Source, Symbol, find_body, header_end, node_key
+from offgrid.context.recent import Chunk
+
+MAX_PER_NAME = 2  # definitions shown for one name
+MAX_AMBIGUOUS = 4  # a name defined in more places than this is skipped unless the file imports it
+MAX_MODULE_SYMBOLS = 12
+SKIP_NAMES = frozenset({"self", "cls", "this", "super", "None", "True", "False", "nil", "null", "true", "false"})
+
+Count = Callable[[str], int]
+_CLOSERS = ("}", ")", "]", "end")
+
+
+@dataclass(frozen=True)
+class FileSnippet:
+    path: str  # as shown to the model: relative to the workspace root
+    text: str
+
+
+@dataclass(frozen=True)
+class ContextPack:
+    """Extra context for one cursor. `stub` is the current file's rows above the local window (imports, the
+    scope headers around the cursor), which go right before the prefix; `files` go before the current file."""
+
+    repo: str = ""
+    path: str = ""
+    comment: str = "#"
+    files: tuple[FileSnippet, ...] = ()
+    stub: str = ""
+    mode: Mode | None = None
+    tokens: int = 0  # the budget's estimate of what it costs
+    names: tuple[str, ...] = field(default=(), compare=False)  # resolved names, for logs and tests
+    format: str = "repo"  # see ContextSettings.format
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the completion is: the document, the cursor, and the rows the local prompt window shows."""
+
+    uri: str
+    path: str  # display path
+    row: int
+    column: int
+    first: int  # first row of the prefix window
+    last: int  # last row of the suffix window
+
+
+class Lookup(Protocol):
+    """Definitions outside the current file: other open documents, then the workspace index."""
+
+    def definitions(self, name: str, family: str, exclude: str) -> list[Symbol]: ...
+
+    def modules(self, stem: str, family: str, exclude: str) -> list[FileOutline]: ...
+
+
+def references(lang: Language, tree: tree_sitter.Tree, first: int, last: int, row: int) -> dict[str, int]:
+    """Names used in rows [first, last], each with its distance in rows from the cursor's row."""
+    query = lang.query("references")
+    if query is None:
+        return {}
+    qc = tree_sitter.QueryCursor(query)
+    qc.set_point_range((first, 0), (last + 1, 0))
+    out: dict[str, int] = {}
+    for node in qc.captures(tree.root_node).get("reference", []):
+        name = (node.text or b"").decode("utf-8", errors="replace")
+        d = abs(node.start_point.row - row)
+        if len(name) > 1 and name not in SKIP_NAMES and d < out.get(name, 1 << 30):
+            out[name] = d
+    return out
+
+
+def scope_chain(lang: Language, tree: tree_sitter.Tree, src: Source, row: int, col: int) -> list[Row]:
+    """Header rows of the scopes around the cursor, outermost first."""
+    query = lang.query("scopes")
+    if query is None:
+        return []
+    qc = tree_sitter.QueryCursor(query)
+    qc.set_point_range((row, 0), (row + 1, 0))
+    rows: list[Row] = []
+    seen: set[tuple[int, int, int]] = set()
+    for node in sorted(qc.captures(tree.root_node).get("scope", []), key=lambda n: n.start_byte):
+        if node_key(node) in seen or not (node.start_point <= (row, col) <= node.end_point):
+            continue
+        seen.add(node_key(node))
+        end = header_end(node, find_body(node), src)
+        if end < row:
+            rows.extend(src.rows(node.start_point.row, end))
+    return rows
+
+
+class _Selection:
+    """Rows chosen so far, by file, with their token cost."""
+
+    def __init__(self, budget: int, count: Count) -> None:
+        self.budget, self.count = budget, count
+        self.rows: dict[str, dict[int, str]] = {}
+        self.used = 0
+
+    def add(self, path: str, rows: Iterable[Row]) -> bool:
+        """Take all of `rows` if they fit in what is left of the budget."""
+        have = self.rows.get(path, {})
+        new = [(n, t) for n, t in rows if n not in have]
+        if not new:
+            return True
+        cost = self.count("\n".join(t for _, t in new)) + len(new)
+        if path not in self.rows:
+            cost += self.count(path) + 2
+        if self.used + cost > self.budget:
+            return False
+        self.rows.setdefault(path, {}).update(new)
+        self.used += cost
+        return True
+
+
+def render(rows: dict[int, str]) -> str:
+    """Rows in order; a blank line where a gap leads to a new top-level item."""
+    out: list[str] = []
+    prev = None
+    for n in sorted(rows):
+        text = rows[n]
+        new_item = text[:1] not in ("", " ", "\t") and not text.startswith(_CLOSERS)
+        if prev is not None and n > prev + 1 and new_item and out[-1] != "":
+            out.append("")
+        out.append(text)
+        prev = n
+    return "\n".join(out)
+
+
+def _rank(symbols: list[Symbol], cur_dir: str, imported: frozenset[str]) -> list[Symbol]:
+    def key(s: Symbol) -> tuple[int, int, str, int]:
+        stem = s.path.replace("\\", "/").rsplit("/", 1)[-1].split(".")[0]
+        same_dir = s.path.replace("\\", "/").rsplit("/", 1)[0] == cur_dir
+        return (0 if stem in imported else 1, 0 if same_dir else 1, s.path, s.line)
+
+    return sorted(symbols, key=key)
+
+
+def build_pack(
+    lang: Language,
+    tree: tree_sitter.Tree,
+    src: Source,
+    local: FileOutline,
+    cur: Cursor,
+    lookup: Lookup,
+    recent: list[Chunk],
+    budget: int,
+    count: Count,
+    display: Callable[[str], str],
+) -> tuple[dict[str, dict[int, str]], dict[int, str], int, list[str]]:
+    """Choose rows under `budget` tokens: (rows of other files by display path, current-file rows above the
+    window, tokens used, names resolved)."""
+    sel = _Selection(budget, count)
+    here = "\0here"  # the current file's rows, split into stub and section afterwards
+    # 1. scope headers and imports the local window does not show
+    sel.add(here, [r for r in scope_chain(lang, tree, src, cur.row, cur.column) if r[0] < cur.first])
+    sel.add(here, [r for r in local.import_rows if r[0] < cur.first])
+    # 2. definitions of the names used near the cursor, nearest first, then of the imported names
+    refs = references(lang, tree, cur.first, cur.last, cur.row)
+    in_window = {s.name for s in local.symbols if cur.first <= s.line <= cur.last}
+    far = cur.last - cur.first + 1
+    names = sorted(
+        ({**{n: far for n in local.imported}, **refs}).items(), key=lambda kv: (kv[1], kv[0] not in local.imported)
+    )
+    cur_dir = local.path.replace("\\", "/").rsplit("/", 1)[0]
+    resolved: list[str] = []
+    for name, _ in names:
+        if name in in_window:
+            continue
+        mine = [s for s in local.symbols if s.name == name and (s.end_line < cur.first or s.line > cur.last)]
+        found = [(here, [r for r in s.rows if r[0] < cur.first or r[0] > cur.last]) for s in mine[:MAX_PER_NAME]]
+        if not found:
+            theirs = lookup.definitions(name, local.family, local.path)
+            if len(theirs) > MAX_AMBIGUOUS and name not in local.imported:
+                continue
+            found = [(display(s.path), s.rows) for s in _rank(theirs, cur_dir, local.imported)[:MAX_PER_NAME]]
+        if not found and name in local.imported:
+            for mod in lookup.modules(name, local.family, local.path)[:1]:
+                tops = [r for s in mod.symbols if s.top_level for r in s.rows][: MAX_MODULE_SYMBOLS * 3]
+                found.append((display(mod.path), tops))
+        if found and all([sel.add(p, rows) for p, rows in found]):
+            resolved.append(name)
+    # 3. recently edited or viewed code, newest first
+    for chunk in recent:
+        sel.add(here if chunk.uri == cur.uri else display(chunk.path), chunk.rows)
+    mine_rows = sel.rows.pop(here, {})
+    stub = {n: t for n, t in mine_rows.items() if n < cur.first}
+    below = {n: t for n, t in mine_rows.items() if n > cur.last}
+    if not all(t.strip().startswith(_CLOSERS) for t in below.values()):  # not just the closing `}` of a scope
+        sel.rows.setdefault(cur.path, {}).update(below)
+    return sel.rows, stub, sel.used, resolved
+
+
+def assemble(
+    repo: str, cur: Cursor, lang: Language, files: dict[str, dict[int, str]], stub: dict[int, str], used: int
+) -> tuple[tuple[FileSnippet, ...], str]:
+    """Snippets in a stable order (by path; the current file's own section last) and the stub's text."""
+    order = sorted(p for p in files if p != cur.path) + ([cur.path] if cur.path in files else [])
+    snippets = tuple(FileSnippet(p, render(files[p])) for p in order if files[p])
+    text = render(stub)
+    return snippets, text + "\n" if text else ""

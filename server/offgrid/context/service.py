@@ -1,0 +1,248 @@
+"""The context service: open documents' trees, the workspace index and the recent-code ring behind one object
+that the LSP layer feeds and the completion pipeline asks for a pack.
+
+A pack is sticky: it is rebuilt only when the cursor moves to another top-level definition or another window
+step, or when the index changes. Typing inside a function leaves it unchanged, so the model's cached prompt
+up to the local window survives every keystroke.
+"""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
+
+import tree_sitter
+
+from offgrid.context.index import WorkspaceIndex
+from offgrid.context.languages import Language, language_for
+from offgrid.context.mode import text_mode, tree_mode
+from offgrid.context.outline import FileOutline, Source, Symbol, outline
+from offgrid.context.pack import ContextPack, Count, Cursor, FileSnippet, assemble, build_pack, render
+from offgrid.context.recent import RecentChunks
+from offgrid.context.trees import DocumentTrees, encode
+from offgrid.context.walk import WalkLimits
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ContextSettings:
+    """What goes into the prompt besides the local window, and how much of the workspace is indexed."""
+
+    enabled: bool = True
+    max_tokens: int = 512  # the pack's budget (the local prefix and suffix windows have their own)
+    index_workspace: bool = True
+    max_files: int = 5000
+    max_file_bytes: int = 1 << 20
+    recent_chunks: int = 8
+    # how other files are shown to the model: "repo" uses its repo-level tokens (<|repo_name|>, <|file_sep|>)
+    # where the vocabulary has them, "comments" writes them as comments with a path header (any model)
+    format: str = "repo"
+
+
+def uri_to_path(uri: str) -> str:
+    """A file path for a file:// URI (other schemes stay as they are)."""
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return uri
+    return url2pathname(unquote(parsed.path)) if parsed.netloc in ("", "localhost") else uri
+
+
+class ContextService:
+    """Everything offgrid knows about the code beyond the current window."""
+
+    def __init__(self, settings: ContextSettings | None = None, roots: list[Path] | None = None) -> None:
+        self.settings = settings or ContextSettings()
+        self.roots = [r.resolve() for r in roots or []]
+        limits = WalkLimits(self.settings.max_files, self.settings.max_file_bytes)
+        self.index = WorkspaceIndex(self.roots, limits)
+        self.trees = DocumentTrees()
+        self.recent = RecentChunks(self.settings.recent_chunks)
+        self._outlines: dict[str, tuple[int, FileOutline]] = {}
+        self._packs: dict[str, tuple[tuple, ContextPack]] = {}
+        self._lock = threading.Lock()
+        self._displayed: dict[str, str] = {}
+        self._counts: dict[str, int] = {}  # token counts of rows: the same signatures come back request after request
+        self.last_ms = 0.0
+
+    # -- events from the editor
+
+    def opened(self, uri: str, language_id: str, text: str) -> None:
+        self.trees.open(uri, language_id, text, uri_to_path(uri))
+
+    def changed(self, uri: str, before: str, start: int, end: int, new_text: str) -> None:
+        self.trees.edit(uri, before, start, end, new_text)
+
+    def replaced(self, uri: str, text: str) -> None:
+        self.trees.replace(uri, text)
+
+    def closed(self, uri: str) -> None:
+        self.trees.close(uri)
+        with self._lock:
+            self._outlines.pop(uri, None)
+            self._packs.pop(uri, None)
+
+    def saved(self, uri: str) -> None:
+        """Reindex a saved file (when it is in the workspace)."""
+        self.file_changed(Path(uri_to_path(uri)))
+
+    def file_changed(self, path: Path, deleted: bool = False) -> None:
+        if not self.settings.index_workspace or not any(_under(path, r) for r in self.roots):
+            return
+        if deleted:
+            self.index.remove(path)
+        else:
+            self.index.update(path)
+
+    # -- lookups across files (the pack's Lookup)
+
+    def _open_outlines(self, exclude: str) -> list[FileOutline]:
+        out = []
+        for uri in self.trees.uris():
+            if uri_to_path(uri) == exclude:
+                continue
+            found = self._outline_of(uri)
+            if found is not None:
+                out.append(found)
+        return out
+
+    def definitions(self, name: str, family: str, exclude: str) -> list[Symbol]:
+        opened = self._open_outlines(exclude)
+        open_paths = {o.path for o in opened}
+        mine = [s for o in opened if o.family == family for s in o.symbols if s.name == name]
+        indexed = [s for s in self.index.definitions(name) if s.path != exclude and s.path not in open_paths]
+        return mine + [s for s in indexed if _family(s.path) == family]
+
+    def modules(self, stem: str, family: str, exclude: str) -> list[FileOutline]:
+        return [o for o in self.index.modules(stem) if o.family == family and o.path != exclude]
+
+    def _outline_of(self, uri: str) -> FileOutline | None:
+        doc = self.trees.get(uri)
+        if doc is None:
+            return None
+        with self.trees.lock:
+            version, lang, tree, text = doc.version, doc.language, doc.current(), doc.text
+            cached = self._outlines.get(uri)
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            if tree is None:
+                return None
+            found = outline(lang, tree, encode(text), uri_to_path(uri))
+        with self._lock:
+            self._outlines[uri] = (version, found)
+        return found
+
+    # -- the pack
+
+    def display(self, path: str) -> str:
+        """A path as the model sees it: relative to its workspace folder."""
+        shown = self._displayed.get(path)
+        if shown is None:
+            p = Path(path)
+            root = next((r for r in self.roots if _under(p, r)), None)
+            shown = p.relative_to(root).as_posix() if root is not None else p.name
+            if len(self._displayed) > 50_000:
+                self._displayed.clear()
+            self._displayed[path] = shown
+        return shown
+
+    def _memo(self, count: Count) -> Count:
+        def counted(text: str) -> int:
+            n = self._counts.get(text)
+            if n is None:
+                if len(self._counts) > 50_000:
+                    self._counts.clear()
+                n = self._counts[text] = count(text)
+            return n
+
+        return counted
+
+    def for_cursor(
+        self, uri: str, language_id: str, text: str, row: int, column: int, first: int, last: int, count: Count
+    ) -> ContextPack:
+        """The context pack for a cursor at (row, column) whose local window shows rows [first, last]."""
+        t0 = time.perf_counter()
+        try:
+            return self._for_cursor(uri, language_id, text, row, column, first, last, count)
+        finally:
+            self.last_ms = (time.perf_counter() - t0) * 1000
+
+    def _for_cursor(
+        self, uri: str, language_id: str, text: str, row: int, column: int, first: int, last: int, count: Count
+    ) -> ContextPack:
+        path = uri_to_path(uri)
+        lang = language_for(language_id, path)
+        lines = text.split("\n")
+        line_text = lines[row].rstrip("\r") if 0 <= row < len(lines) else ""
+        tree, data = self._tree(uri, lang, text)
+        mode = tree_mode(tree, line_text, row, column) if tree is not None else text_mode(line_text, column)
+        repo = self.roots[0].name if self.roots else ""
+        cur = Cursor(uri, self.display(path), row, column, first, last)
+        base = ContextPack(repo, cur.path, lang.comment if lang else "#", mode=mode, format=self.settings.format)
+        if not self.settings.enabled or self.settings.max_tokens <= 0:
+            return base
+        for edited, _ in self.trees.take_edits(uri):
+            self.recent.note(uri, path, lines, edited)
+        key = (uri, first, _top_scope_row(tree, row), self.index.generation, len(self.index))
+        with self._lock:
+            cached = self._packs.get(uri)
+        if cached is not None and cached[0] == key:
+            return ContextPack(**{**cached[1].__dict__, "mode": mode})
+        recent = [c for c in self.recent.chunks() if c.uri != uri]
+        if lang is None or tree is None:
+            files = {self.display(c.path): dict(c.rows) for c in recent[:2]}
+            snippets = tuple(FileSnippet(p, render(r)) for p, r in sorted(files.items()))
+            pack = ContextPack(repo, cur.path, base.comment, snippets, "", mode, format=self.settings.format)
+        else:
+            local = self._local_outline(uri, text) or outline(lang, tree, data, path)
+            budget, counted = self.settings.max_tokens, self._memo(count)
+            chosen, stub, used, names = build_pack(
+                lang, tree, Source(data), local, cur, self, recent, budget, counted, self.display
+            )
+            snippets, stub_text = assemble(repo, cur, lang, chosen, stub, used)
+            pack = ContextPack(
+                repo, cur.path, lang.comment, snippets, stub_text, mode, used, tuple(names), self.settings.format
+            )
+        with self._lock:
+            self._packs[uri] = (key, pack)
+        self.recent.note(uri, path, lines, row)  # the place being viewed, for completions in other files
+        return pack
+
+    def _local_outline(self, uri: str, text: str) -> FileOutline | None:
+        """The open document's cached outline, when the request is for its current text."""
+        doc = self.trees.get(uri)
+        return self._outline_of(uri) if doc is not None and doc.text == text else None
+
+    def _tree(self, uri: str, lang: Language | None, text: str) -> tuple[tree_sitter.Tree | None, bytes]:
+        """The open document's tree when it matches `text`, else a fresh parse."""
+        data = encode(text)
+        if lang is None:
+            return None, data
+        doc = self.trees.get(uri)
+        if doc is not None:
+            with self.trees.lock:
+                if doc.text == text and doc.language == lang:
+                    return doc.current(), data
+        return tree_sitter.Parser(lang.ts_language).parse(data), data
+
+
+def _top_scope_row(tree: tree_sitter.Tree | None, row: int) -> int:
+    """The first row of the top-level definition holding `row` (-1 between definitions)."""
+    if tree is None:
+        return -1
+    for child in tree.root_node.children:
+        if child.start_point.row <= row <= child.end_point.row and child.end_point.row > child.start_point.row:
+            return child.start_point.row
+    return -1
+
+
+def _under(path: Path, root: Path) -> bool:
+    return path.is_relative_to(root) or (path.is_absolute() is False and path.resolve().is_relative_to(root))
+
+
+def _family(path: str) -> str:
+    lang = language_for(None, path)
+    return lang.family if lang else ""

@@ -1,0 +1,113 @@
+"""The workspace's source files: only languages we parse, `.gitignore` honoured, bounded in count and size.
+
+Symlinked folders are not followed (no loops); unreadable folders and files are skipped; what is skipped for
+size or for looking minified is logged once per file.
+"""
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from offgrid.context.languages import known_extensions
+
+log = logging.getLogger(__name__)
+
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache"})
+
+
+@dataclass(frozen=True)
+class WalkLimits:
+    """Bounds on what the workspace index reads."""
+
+    max_files: int = 5000
+    max_file_bytes: int = 1 << 20
+    max_line_chars: int = 4000  # a longer line means generated or minified code
+
+
+class _Ignores:
+    """The .gitignore files seen on the way down, each applying below its own folder."""
+
+    def __init__(self) -> None:
+        self._specs: list[tuple[Path, pathspec.PathSpec]] = []
+
+    def load(self, folder: Path) -> None:
+        f = folder / ".gitignore"
+        try:
+            lines = f.read_text(encoding="utf-8", errors="replace").splitlines() if f.is_file() else []
+        except OSError:
+            return
+        if lines:
+            self._specs.append((folder, pathspec.GitIgnoreSpec.from_lines(lines)))
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        for base, spec in self._specs:
+            try:
+                rel = path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if spec.match_file(rel + "/" if is_dir else rel):
+                return True
+        return False
+
+
+def source_files(root: Path, limits: WalkLimits, max_files: int | None = None) -> Iterator[Path]:
+    """Parseable files under `root`, in a stable order, at most `max_files` (default `limits.max_files`)."""
+    max_files = limits.max_files if max_files is None else max_files
+    if max_files <= 0:
+        return
+    exts = known_extensions()
+    ignores = _Ignores()
+    count = 0
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        ignores.load(folder)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as e:
+            log.info("skipping unreadable folder %s: %s", folder, e.strerror)
+            continue
+        subdirs = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in SKIP_DIRS and not ignores.ignored(path, True):
+                        subdirs.append(path)
+                    continue
+                if not entry.is_file() or os.path.splitext(entry.name)[1].lower() not in exts:
+                    continue
+            except OSError:
+                continue
+            if ignores.ignored(path, False):
+                continue
+            yield path
+            count += 1
+            if count >= max_files:
+                log.info("workspace index stops at %d files (maxFiles)", limits.max_files)
+                return
+        stack.extend(reversed(subdirs))
+
+
+def read_source(path: Path, limits: WalkLimits) -> bytes | None:
+    """A file's bytes, or None (logged) when it is too big, binary, minified or unreadable."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            log.info("index skips %s: %d bytes is over maxFileBytes", path, size)
+            return None
+        with path.open("rb") as f:
+            data = f.read(limits.max_file_bytes + 1)
+    except OSError as e:
+        log.info("index skips unreadable %s: %s", path, e.strerror)
+        return None
+    if b"\0" in data[:8192]:
+        return None
+    if any(len(line) > limits.max_line_chars for line in data.split(b"\n")):
+        log.info("index skips %s: lines over %d characters (minified?)", path, limits.max_line_chars)
+        return None
+    return data
