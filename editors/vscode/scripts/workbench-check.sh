@@ -13,7 +13,9 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 OFFGRID_BIN="${OFFGRID_BIN:-$here/../../.venv/bin/offgrid}"
 NODE24="${NODE24:-node}"
 work="$(mktemp -d)"
-trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+server_pid=
+# code-server runs in its own process group (setsid), so that its forks and the offgrid server stop with it
+trap '[ -n "$server_pid" ] && kill -- -"$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
 mkdir -p "$work/data/User" "$work/ws/.git" "$work/shots"
 printf 'def greet(name):\n    return "Hello, " + name\n\n\ndef add(a, b):\n    return a + b\n\n\ndef subtract(a, b):\n    return\n' \
   > "$work/ws/calc.py"
@@ -28,11 +30,11 @@ cat > "$work/data/User/settings.json" <<JSON
 }
 JSON
 (cd "$here" && npm run --silent compile && npx vsce package --out "$work/offgrid.vsix" >/dev/null)
-cs() { PATH="$(dirname "$(command -v "$NODE24")"):$PATH" "$CODE_SERVER" --user-data-dir "$work/data" \
-  --extensions-dir "$work/ext" --disable-telemetry --disable-update-check "$@"; }
-cs --install-extension "$work/offgrid.vsix" >/dev/null
+cs=(env PATH="$(dirname "$(command -v "$NODE24")"):$PATH" "$CODE_SERVER" --user-data-dir "$work/data"
+  --extensions-dir "$work/ext" --disable-telemetry --disable-update-check)
+"${cs[@]}" --install-extension "$work/offgrid.vsix" >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cs --auth none --bind-addr "127.0.0.1:$port" "$work/ws" > "$work/code-server.log" 2>&1 &
+setsid "${cs[@]}" --auth none --bind-addr "127.0.0.1:$port" "$work/ws" > "$work/code-server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 60); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
 SHOTS="${SHOTS:-$work/shots}" node "$here/scripts/workbench-check.js" "http://127.0.0.1:$port/?folder=$work/ws" "$@"
