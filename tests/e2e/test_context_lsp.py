@@ -105,10 +105,11 @@ async def test_suggestion_uses_a_function_from_another_file(qwen_model, tmp_path
     main.write_text(MAIN)
     suggestions = {}
     for enabled in (True, False):
-        options = {"context": {"enabled": enabled}}
+        options = {"context": {"enabled": enabled}, "completion": {"promptTimeMs": None, "generateTimeMs": None}}
         async with running_server(str(qwen_model), options, workspace=str(tmp_path)) as client:
             await wait_ready(client, timeout=120)
-            await wait_indexed(client, 2)
+            if enabled:
+                await wait_indexed(client, 2)
             open_doc(client, main.as_uri(), MAIN)
             result = await complete(client, main.as_uri(), 5, 16, invoked=True)
             suggestions[enabled] = result.items[0].insert_text if result and result.items else ""
