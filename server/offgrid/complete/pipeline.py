@@ -1,5 +1,6 @@
 """From a cursor to a suggestion: windows, prompt, generation with stop rules, and a first clean-up."""
 
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -11,6 +12,8 @@ from offgrid.context.pack import ContextPack
 from offgrid.context.service import ContextService
 from offgrid.engine.generation import GenerationRequest
 from offgrid.engine.llama_engine import LlamaEngine
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,13 @@ class Completer:
             return None
         count = self.engine.model.tokenize
         uri = req.uri or req.slot
-        pack = self.context.for_cursor(uri, req.language, req.text, line, column, first, last, lambda s: len(count(s)))
+        try:
+            pack = self.context.for_cursor(
+                uri, req.language, req.text, line, column, first, last, lambda s: len(count(s))
+            )
+        except Exception:  # a context bug costs this request its pack, never the suggestion
+            log.exception("context pack failed for %s", uri)
+            pack = None
         self.last_context = pack
         return pack
 
