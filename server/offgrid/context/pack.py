@@ -190,7 +190,8 @@ def build_pack(
             found = [(display(s.path), s.rows) for s in _rank(theirs, cur_dir, local.imported)[:MAX_PER_NAME]]
         if not found and name in local.imported:
             for mod in lookup.modules(name, local.family, local.path)[:1]:
-                tops = [r for s in mod.symbols if s.top_level for r in s.rows][: MAX_MODULE_SYMBOLS * 3]
+                shown = [s for s in mod.symbols if s.top_level and not s.name.startswith("__")][:MAX_MODULE_SYMBOLS]
+                tops = [r for s in shown for r in s.rows]
                 found.append((display(mod.path), tops))
         if found and all([sel.add(p, rows) for p, rows in found]):
             resolved.append(name)
