@@ -14,7 +14,7 @@ import tree_sitter
 Mode = Literal["single", "multi"]
 
 _CLOSERS = set(")]}>\"'`;,: \t")
-_OPENERS = (":", "{", "(", "[", "=>", " do", " then", "->")
+_OPENERS = (":", "{", "=>", " do", " then", "->")  # an open ( or [ asks for the arguments: one line
 
 
 def _mid_line(after_cursor: str) -> bool:

@@ -9,7 +9,7 @@ up to the local window survives every keystroke.
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
@@ -67,6 +67,7 @@ class ContextService:
         self._displayed: dict[str, str] = {}
         self._counts: dict[str, int] = {}  # token counts of rows: the same signatures come back request after request
         self.last_ms = 0.0
+        self.last_pack: ContextPack | None = None
 
     # -- events from the editor
 
@@ -166,7 +167,8 @@ class ContextService:
         """The context pack for a cursor at (row, column) whose local window shows rows [first, last]."""
         t0 = time.perf_counter()
         try:
-            return self._for_cursor(uri, language_id, text, row, column, first, last, count)
+            self.last_pack = self._for_cursor(uri, language_id, text, row, column, first, last, count)
+            return self.last_pack
         finally:
             self.last_ms = (time.perf_counter() - t0) * 1000
 
@@ -190,7 +192,7 @@ class ContextService:
         with self._lock:
             cached = self._packs.get(uri)
         if cached is not None and cached[0] == key:
-            return ContextPack(**{**cached[1].__dict__, "mode": mode})
+            return replace(cached[1], mode=mode)
         recent = [c for c in self.recent.chunks() if c.uri != uri]
         if lang is None or tree is None:
             files = {self.display(c.path): dict(c.rows) for c in recent[:2]}
