@@ -3,6 +3,7 @@
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from offgrid import __version__
 from offgrid.models.presets import DEFAULT_PRESET, PRESETS
@@ -48,12 +49,17 @@ def _parser() -> argparse.ArgumentParser:
         default=10,
         help="ask the slow no-reuse baseline only every N keystrokes (its per-request cost is the same)",
     )
+    lat.add_argument(
+        "--accepts", type=int, default=10, help="suggestions to accept, with prefetch on and off (0: skip)"
+    )
+    lat.add_argument("--no-baselines", action="store_true", help="only offgrid's run (for long memory soaks)")
     lat.add_argument("--json", action="store_true")
     cons = bench_sub.add_parser("consistency", help="how often cache reuse changes the greedy suggestion")
     cons.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
     cons.add_argument("--edits", type=int, default=200)
     cons.add_argument("--seed", type=int, default=1)
     cons.add_argument("--reuse", default="chunks", choices=["chunks", "prefix"], help="the cache reuse to check")
+    cons.add_argument("--repair", action="store_true", help="recompute shifted cache after each edit (a user pause)")
 
     ctx = bench_sub.add_parser("context", help="repository-level completion with and without the context pack")
     ctx.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
@@ -64,6 +70,25 @@ def _parser() -> argparse.ArgumentParser:
     ctx.add_argument("--formats", default="repo,comments", help="pack formats to compare against no context")
     ctx.add_argument("--prefix-tokens", type=int, default=512, help="local prefix window (suffix: a quarter)")
     ctx.add_argument("--index-files", type=int, default=1000, help="files for the indexing figures")
+
+    qual = bench_sub.add_parser("quality", help="HumanEval-infilling pass@1: offgrid's pipeline against the raw model")
+    qual.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    qual.add_argument(
+        "--subset",
+        action="append",
+        choices=["single-line", "multi-line", "random-span", "random-span-light"],
+        help="repeatable; default: single-line, multi-line, random-span-light",
+    )
+    qual.add_argument("--limit", type=int, help="tasks per subset, spread evenly over the file")
+    qual.add_argument("--data", help="the human-eval-infilling folder (default: ../shared/bench-data/...)")
+    qual.add_argument("--details", help="write each task's suggestions and results to this JSON-lines file")
+    qual.add_argument("--threads", type=int, help="llama.cpp threads (default: the physical cores)")
+    qual.add_argument("--json", action="store_true")
+
+    act = bench_sub.add_parser("actions", help="how long a completion waits while a code action runs")
+    act.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    act.add_argument("--requests", type=int, default=5, help="completions idle, and while the action runs")
+    act.add_argument("--max-tokens", type=int, default=400, help="the action's answer length")
 
     fetch = sub.add_parser("fetch", help="download and verify a preset's model")
     fetch.add_argument("preset", nargs="?", default=DEFAULT_PRESET, choices=sorted(PRESETS))
@@ -94,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench" and args.bench == "consistency":
         from offgrid.bench.consistency import run_bench_consistency
 
-        return run_bench_consistency(args.model, args.edits, args.seed, args.reuse)
+        return run_bench_consistency(args.model, args.edits, args.seed, args.reuse, args.repair)
     if args.command == "bench" and args.bench == "context":
         from offgrid.bench.repo_context import run_bench_context
 
@@ -108,11 +133,30 @@ def main(argv: list[str] | None = None) -> int:
             args.prefix_tokens,
             args.index_files,
         )
+    if args.command == "bench" and args.bench == "quality":
+        from offgrid.bench.humaneval import DEFAULT_SUBSETS, default_data_dir
+        from offgrid.bench.quality import run_bench_quality
+
+        data = Path(args.data) if args.data else default_data_dir()
+        subsets = args.subset or list(DEFAULT_SUBSETS)
+        details = Path(args.details) if args.details else None
+        return run_bench_quality(args.model, subsets, args.limit, args.json, data, details, args.threads)
+    if args.command == "bench" and args.bench == "actions":
+        from offgrid.bench.action_wait import run_bench_actions
+
+        return run_bench_actions(args.model, args.requests, args.max_tokens)
     if args.command == "bench":
         from offgrid.bench.latency import run_bench_latency
 
         return run_bench_latency(
-            args.model, args.keystrokes, args.pace_ms, args.modes.split(","), args.no_reuse_every, args.json
+            args.model,
+            args.keystrokes,
+            args.pace_ms,
+            args.modes.split(","),
+            args.no_reuse_every,
+            args.json,
+            args.accepts,
+            not args.no_baselines,
         )
     from offgrid.commands.fetch import run_fetch
 

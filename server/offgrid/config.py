@@ -8,6 +8,7 @@ from typing import Any
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
+from offgrid.actions.settings import ActionSettings
 from offgrid.complete.pipeline import CompletionSettings
 from offgrid.context.service import ContextSettings
 from offgrid.models.presets import DEFAULT_PRESET
@@ -19,12 +20,15 @@ class EngineSettings:
 
     threads: int | None = None  # None: the physical cores
     context_size: int = 8192
-    documents: int = 4  # documents whose KV cache is kept warm at once (plus a scratch and a speculative sequence)
+    documents: int = 4  # documents whose KV cache is kept warm at once (plus scratch, speculative, action)
     min_reuse_chunk: int = 32  # shortest run of cached tokens worth moving instead of recomputing
     # "prefix": reuse the common prefix (exact). "chunks": also move cached runs after lines are inserted or
     # deleted above the cursor: far fewer tokens, but approximate (their keys were computed in the old context)
     # and the drift accumulates over an editing session: see `offgrid bench consistency`. "none": no reuse.
     cache_reuse: str = "prefix"
+    # With "chunks": after this long without a request, recompute the shifted part of the cache, so the drift
+    # never outlives a pause in typing.
+    repair_idle_ms: int = 300
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Settings:
     engine: EngineSettings = field(default_factory=EngineSettings)
     completion: CompletionSettings = field(default_factory=CompletionSettings)
     context: ContextSettings = field(default_factory=ContextSettings)
+    actions: ActionSettings = field(default_factory=ActionSettings)
     debug: bool = False  # log prompts and suggestions (source text) to stderr
 
     def model_choice(self) -> str:
@@ -50,7 +55,7 @@ def _camel(name: str) -> str:
 
 def _converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=False)
-    for cls in (EngineSettings, CompletionSettings, ContextSettings, Settings):
+    for cls in (EngineSettings, CompletionSettings, ContextSettings, ActionSettings, Settings):
         conv.register_structure_hook(
             cls, make_dict_structure_fn(cls, conv, **{f.name: override(rename=_camel(f.name)) for f in fields(cls)})
         )

@@ -15,3 +15,7 @@ class DownloadError(OffgridError):
 
 class Cancelled(OffgridError):
     """A request was cancelled or superseded before it finished."""
+
+
+class ActionRefused(OffgridError):
+    """A code action cannot run on this input, or its result is not safe to apply; the message says why."""

@@ -10,13 +10,15 @@ from concurrent.futures import Future
 from enum import Enum
 from pathlib import Path
 
+from offgrid.actions.plan import Plan
+from offgrid.actions.runner import ActionRun
 from offgrid.complete.pipeline import Completer
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.config import Settings
 from offgrid.context.service import ContextService
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
-from offgrid.engine.worker import PRIORITY_BACKGROUND, PRIORITY_COMPLETION, Job, Worker
+from offgrid.engine.worker import PRIORITY_ACTION, PRIORITY_BACKGROUND, PRIORITY_COMPLETION, Job, Worker
 from offgrid.errors import ModelError, OffgridError
 from offgrid.models.progress import Progress, SilentProgress
 from offgrid.models.resolve import resolve_model
@@ -51,6 +53,7 @@ class ModelHost:
         self.completer: Completer | None = None
         self.worker = Worker()
         self.ready = threading.Event()
+        self._actions: list[Job] = []
         self._progress = progress or SilentProgress()
         self.loaded: Future = self.worker.submit("load", self._load, supersede=False).future
 
@@ -59,7 +62,7 @@ class ModelHost:
         try:
             path = resolve_model(self.settings.model_choice(), self._progress)
             e = self.settings.engine
-            self.model = Model(Path(path), n_ctx=e.context_size, n_threads=e.threads, n_seq_max=e.documents + 2)
+            self.model = Model(Path(path), n_ctx=e.context_size, n_threads=e.threads, n_seq_max=e.documents + 3)
             engine = LlamaEngine(self.model, min_chunk=e.min_reuse_chunk, reuse=e.cache_reuse)
             engine.vocab_index()  # now, not on the first keystroke
             self.completer = Completer(engine, self.settings.completion, self.context)
@@ -89,10 +92,41 @@ class ModelHost:
             "prefetch", lambda cancel: self._complete(req, cancel), PRIORITY_BACKGROUND, background=True
         )
 
+    def start_action(self, plan: Plan) -> tuple[ActionRun, Job]:
+        """Queue a code action behind completions; with `actions.preempt`, a completion stops it between tokens
+        and it resumes afterwards."""
+        if self.completer is None:
+            raise ModelError(self.error or "the model is not loaded yet")
+        run = ActionRun(self.completer.engine, plan)
+        job = self.worker.submit(
+            f"action-{id(run)}", run.step, PRIORITY_ACTION, supersede=False, preemptible=self.settings.actions.preempt
+        )
+        self._actions = [j for j in self._actions if not j.future.done()] + [job]
+        return run, job
+
+    def actions_running(self) -> int:
+        """Actions queued or on the model (a cancelled one counts until the model has stopped it)."""
+        return sum(not j.future.done() for j in self._actions)
+
     def _complete(self, req: CompletionRequest, cancel: threading.Event) -> Suggestion:
         if self.completer is None:
             raise ModelError(self.error or "the model is not loaded yet")
-        return self.completer.complete(req, cancel)
+        suggestion = self.completer.complete(req, cancel)
+        if self.completer.engine.needs_repair(req.slot):
+            self._submit_repair(req.slot)
+        return suggestion
+
+    def _submit_repair(self, slot: str) -> Job:
+        """Once the user pauses, recompute the shifted part of a document's cache (any real request stops it)."""
+        delay = self.settings.engine.repair_idle_ms / 1000
+
+        def repair(cancel: threading.Event) -> int:
+            if cancel.wait(delay):  # typing goes on: leave the cache as it is
+                return 0
+            assert self.completer is not None
+            return self.completer.engine.repair(slot, cancel)
+
+        return self.worker.submit(f"repair {slot}", repair, PRIORITY_BACKGROUND, background=True)
 
     def close(self) -> None:
         """Stop the worker and free the model."""

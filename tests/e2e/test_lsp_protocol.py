@@ -173,3 +173,24 @@ async def test_prefetch_answers_after_accepting(tiny_model):
         result = await complete(client, URI, len(lines) - 1, len(lines[-1].encode("utf-16-le")) // 2)
         assert client.metrics[-1]["source"] == "prefetch" and result.items
         assert (await status(client))["totals"]["evaluated"] == evaluated  # the model did nothing
+
+
+async def test_shifted_cache_is_repaired_once_the_user_pauses(tiny_model):
+    body = "".join(f"def helper_{i}(value):\n    return value * {i}\n\n" for i in range(30))
+    options = {"engine": {"cacheReuse": "chunks", "repairIdleMs": 100}, "completion": MODEL_ONLY["completion"]}
+    async with running_server(str(tiny_model), options) as client:
+        await wait_ready(client)
+        open_doc(client, URI, body + "result = ")
+        line = body.count("\n")
+        await complete(client, URI, line, 9)
+        change_doc(client, URI, 2, (0, 0), (0, 0), "import sys\n")  # a line added at the top
+        await complete(client, URI, line + 1, 9)
+        last = (await status(client))["last"]
+        assert last["shifted"] > 100 and last["evaluated"] < 20
+        deadline = asyncio.get_running_loop().time() + 10
+        while (repaired := (await status(client))["totals"]["repaired"]) == 0:
+            assert asyncio.get_running_loop().time() < deadline, "no repair after the pause"
+            await asyncio.sleep(0.05)
+        assert repaired >= last["shifted"]
+        await complete(client, URI, line + 1, 9)  # the repaired cache still serves the same prompt
+        assert (await status(client))["last"]["evaluated"] <= 2

@@ -20,6 +20,7 @@ async def running_server(
     env: dict[str, str] | None = None,
     extra_args: tuple[str, ...] = (),
     workspace: str | None = None,
+    capabilities: types.ClientCapabilities | None = None,
 ) -> AsyncIterator[LanguageClient]:
     """An initialized client talking to a fresh `offgrid serve`; shut down afterwards."""
     client = make_test_lsp_client()
@@ -34,7 +35,7 @@ async def running_server(
     try:
         client.init_result = await client.initialize_session(  # type: ignore[attr-defined]
             types.InitializeParams(
-                capabilities=client_capabilities(client_spec),
+                capabilities=capabilities or client_capabilities(client_spec),
                 initialization_options=init_options,
                 workspace_folders=[types.WorkspaceFolder(uri=_file_uri(workspace), name="ws")] if workspace else None,
             )

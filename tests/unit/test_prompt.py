@@ -1,5 +1,4 @@
 from offgrid.complete.prompt import PromptBudget, build_prompt
-from offgrid.complete.stop_rules import end_of_block, single_line
 from offgrid.complete.windows import cut_windows, split_lines
 from offgrid.engine.fim import FimFormat
 
@@ -63,19 +62,6 @@ def test_prefix_over_budget_drops_whole_lines_in_steps():
 def test_nothing_held_back_at_the_start_of_a_line():
     w = cut_windows(["x", ""], 1, 0, 10, 10, 1)
     assert build_prompt(chars, piece, FIM, w, PromptBudget()).healed == b""
-
-
-def test_single_line_rule_cuts_at_newline():
-    rule = single_line()
-    assert rule("a + b") is None
-    assert rule("a + b\nc") == 5
-
-
-def test_block_rule_stops_at_dedent_or_blank_line():
-    rule = end_of_block(indent=4)
-    assert rule("x = 1\n    y = 2\n") is None
-    assert rule("x = 1\n    y = 2\nz = 3\n") == len("x = 1\n    y = 2")
-    assert rule("x = 1\n\n    y") == len("x = 1")
 
 
 def _pack(fmt="repo"):

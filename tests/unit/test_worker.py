@@ -97,3 +97,53 @@ def test_background_work_does_not_stop_real_work(worker):
     worker.submit("prefetch:doc", lambda c: "later", background=True)
     release.set()
     assert real.future.result(5) == "done"
+
+
+def resumable(steps: int):
+    """A job fn that does `steps` units of work, stops when its event is set, and resumes where it stopped."""
+    state = {"done": 0, "runs": 0}
+    started = threading.Event()
+
+    def fn(cancel):
+        state["runs"] += 1
+        started.set()
+        while state["done"] < steps and not cancel.is_set():
+            cancel.wait(0.01)
+            state["done"] += 1
+        return state["done"]
+
+    return state, started, fn
+
+
+def test_a_completion_preempts_a_running_action_which_then_resumes(worker):
+    state, started, fn = resumable(50)
+    action = worker.submit("act", fn, priority=PRIORITY_ACTION, preemptible=True)
+    started.wait(5)
+    comp = worker.submit("doc", lambda c: state["done"], priority=PRIORITY_COMPLETION)
+    done_when_completion_ran = comp.future.result(5)
+    assert done_when_completion_ran < 50  # it did not wait for the whole action
+    assert action.future.result(5) == 50
+    assert state["runs"] == 2
+
+
+def test_a_job_that_is_not_preemptible_runs_to_its_end(worker):
+    state, started, fn = resumable(20)
+    action = worker.submit("act", fn, priority=PRIORITY_ACTION)
+    started.wait(5)
+    comp = worker.submit("doc", lambda c: state["done"], priority=PRIORITY_COMPLETION)
+    assert comp.future.result(5) == 20
+    assert action.future.result(5) == 20 and state["runs"] == 1
+
+
+def test_a_cancelled_action_is_not_resumed_after_a_preemption(worker):
+    state, started, fn = resumable(1000)
+    action = worker.submit("act", fn, priority=PRIORITY_ACTION, preemptible=True)
+    started.wait(5)
+    release, comp_started = threading.Event(), threading.Event()
+    worker.submit("doc", lambda c: comp_started.set() or release.wait(5), priority=PRIORITY_COMPLETION)
+    comp_started.wait(5)  # the action is back in the queue
+    action.cancel()
+    release.set()
+    with pytest.raises(Cancelled):
+        action.future.result(5)
+    assert state["runs"] == 1

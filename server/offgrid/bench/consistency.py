@@ -2,7 +2,8 @@
 
 Replays ordinary edits (lines inserted and deleted above the cursor, typing, Enter) on a real source file and,
 after each, completes twice: with offgrid's cache reuse on the document's warm sequence, and from a fresh
-evaluation of the same prompt on a second context. Prints how often the suggestions differ.
+evaluation of the same prompt on a second context. Prints how often the suggestions differ. With `--repair`
+the warm side recomputes its shifted cache after each edit, as the server does when the user pauses.
 """
 
 import random
@@ -47,7 +48,7 @@ def _edit(lines: list[str], cursor: int, rng: random.Random) -> tuple[list[str],
     return lines, cursor, "type"
 
 
-def run_bench_consistency(model: str, edits: int, seed: int, reuse: str = "chunks") -> int:
+def run_bench_consistency(model: str, edits: int, seed: int, reuse: str = "chunks", repair: bool = False) -> int:
     quiet_llama(False)
     path = Path(resolve_model(model if model in PRESETS or Path(model).exists() else model, TerminalProgress()))
     warm = Completer(LlamaEngine(Model(path, n_ctx=4096, n_seq_max=3), min_chunk=32, reuse=reuse), SETTINGS)
@@ -64,9 +65,12 @@ def run_bench_consistency(model: str, edits: int, seed: int, reuse: str = "chunk
         key = f"{kind} ({'shifted' if shifted else 'prefix only'})"
         same, total = counts.setdefault(key, [0, 0])
         counts[key] = [same + (a.text == b.text), total + 1]
+        if repair:  # the user pauses after the suggestion: the server recomputes what was shifted
+            warm.engine.repair("doc")
     print(f"{'edit (reuse path)':>32} | same suggestion | edits")
     for key, (same, total) in sorted(counts.items()):
         print(f"{key:>32} | {same:>15} | {total}")
     same = sum(s for s, _ in counts.values())
     print(f"\nmismatch rate: {edits - same}/{edits} = {(edits - same) / edits:.1%}")
+    print(f"tokens recomputed by repair: {warm.engine.totals['repaired']}")
     return 0

@@ -10,6 +10,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+from offgrid.bench.accept import accept_chain, accept_points
 from offgrid.bench.lsp_client import BenchClient, Request
 from offgrid.bench.session import Edit, build_session
 
@@ -35,6 +36,7 @@ class Run:
     metrics: list[dict[str, Any]] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
     pairs: list[tuple[float, dict[str, Any]]] = field(default_factory=list)  # sequential: latency, its metrics
+    totals: dict[str, int] = field(default_factory=dict)  # the engine's own counters at the end
 
     def model_metrics(self) -> list[dict[str, Any]]:
         return [m for m in self.metrics if m.get("source") == "model" and "evaluated" in m]
@@ -57,6 +59,7 @@ class Run:
             "typed_through": sum(1 for m in self.metrics if m.get("source") == "typed-through"),
             "prefetch_hits": sum(1 for m in self.metrics if m.get("source") == "prefetch"),
             "evaluated_total": sum(ev),
+            "repaired_total": self.totals.get("repaired", 0),  # recomputed in pauses, off the keystroke path
             "evaluated_per_request": statistics.mean(ev) if ev else 0.0,
             "changed_per_request": statistics.mean([m["changed"] for m in mm]) if mm else 0.0,
             "p50_ms": _pct(self.latencies, 50),
@@ -137,6 +140,7 @@ async def _replay(
         run.rss_mb.append(round(_rss_mb(bc.server_pid()), 1))
         await asyncio.sleep(0.2)
         run.metrics = list(bc.metrics)
+        run.totals = (await bc.status()).get("totals", {})
     finally:
         await bc.stop()
     return run
@@ -158,6 +162,7 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         ("evaluated_per_request", "evaluated/run"),
         ("changed_per_request", "changed/run"),
         ("evaluated_total", "evaluated total"),
+        ("repaired_total", "repaired in pauses"),
         ("p50_ms", "p50 ms"),
         ("p95_ms", "p95 ms"),
         ("model_p50_ms", "model-run p50 ms"),
@@ -175,36 +180,61 @@ def _fmt(v: Any) -> str:
     return f"{v:.1f}" if isinstance(v, float) else str(v)
 
 
+async def _accepting(model: str, docs: dict[str, str], accepts: int, read_ms: int) -> dict[str, dict[str, Any]]:
+    """The accept chain with speculative prefetch on and off, on the session's second file."""
+    uri = list(docs)[-1]
+    points = accept_points(docs[uri], accepts)
+    out = {}
+    for name, prefetch in (("prefetch on", True), ("prefetch off", False)):
+        print(f"... accepting suggestions ({name}, {len(points)} points)", flush=True)
+        options = {**VARIANTS["offgrid"], "completion": {**WINDOW, "prefetch": prefetch}}
+        out[name] = await accept_chain(model, options, uri, docs[uri], points, read_ms)
+    return out
+
+
 async def bench_latency(
-    model: str, keystrokes: int, pace_ms: int, modes: list[str], none_every: int, as_json: bool
+    model: str,
+    keystrokes: int,
+    pace_ms: int,
+    modes: list[str],
+    none_every: int,
+    as_json: bool,
+    accepts: int = 10,
+    baselines: bool = True,
 ) -> int:
     docs, edits = build_session(keystrokes)
     gaps = intervals(edits, pace_ms)
-    plan = [("offgrid", m, 1) for m in modes] + [
-        ("prefix-only", "sequential", 1),
-        ("no-reuse", "sequential", none_every),
-    ]
+    plan = [("offgrid", m, 1) for m in modes]
+    if baselines:
+        plan += [("prefix-only", "sequential", 1), ("no-reuse", "sequential", none_every)]
     runs = []
     for variant, mode, every in plan:
         print(f"... {variant} ({mode}, {len(edits) // every} requests)", flush=True)
         runs.append(await _replay(model, variant, mode, docs, edits, gaps, every))
+    accepting = await _accepting(model, docs, accepts, read_ms=4 * pace_ms) if accepts else {}
     cold = next((m for m in runs[0].model_metrics() if m["evaluated"] > 200), None)
     pp = cold["promptMs"] / cold["evaluated"] if cold else 4.0  # ms per prompt token, measured by the cold request
     rows = [r.summary(pp) for r in runs]
     by = {(r["variant"], r["mode"]): r for r in rows}
     ours = by.get(("offgrid", "sequential"), rows[0])
-    none, prefix = by[("no-reuse", "sequential")], by[("prefix-only", "sequential")]
     ratios = {
         "prompt_ms_per_token": round(pp, 3),
         "evaluated_vs_changed": ours["evaluated_per_request"] / max(1e-9, ours["changed_per_request"]),
-        "full_reevaluation_over_offgrid": (none["evaluated_per_request"] * ours["requests"])
-        / max(1, ours["evaluated_total"]),
-        "prefix_only_over_offgrid": prefix["evaluated_total"] / max(1, ours["evaluated_total"]),
         "model_runs_p50_latency_over_floor": ours["model_latency_over_floor_p50"],
         "memory_answer_server_ms_p50": ours["memory_server_ms_p50"],
     }
+    if baselines:
+        none, prefix = by[("no-reuse", "sequential")], by[("prefix-only", "sequential")]
+        ratios["full_reevaluation_over_offgrid"] = (none["evaluated_per_request"] * ours["requests"]) / max(
+            1, ours["evaluated_total"]
+        )
+        ratios["prefix_only_over_offgrid"] = prefix["evaluated_total"] / max(1, ours["evaluated_total"])
+        ratios["prefix_only_over_offgrid_with_repairs"] = prefix["evaluated_total"] / max(
+            1, ours["evaluated_total"] + ours["repaired_total"]
+        )
     if as_json:
-        print(json.dumps({"keystrokes": len(edits), "pace_ms": pace_ms, "runs": rows, "ratios": ratios}, indent=2))
+        out = {"keystrokes": len(edits), "pace_ms": pace_ms, "runs": rows, "ratios": ratios, "accepting": accepting}
+        print(json.dumps(out, indent=2))
         return 0
     print(
         f"\n{len(edits)} keystrokes of {edits[0].uri.rsplit('/', 1)[-1]}, about {pace_ms} ms apart with pauses; "
@@ -215,11 +245,23 @@ async def bench_latency(
     for k, v in ratios.items():
         print(f"{k:>32}: {v:.2f}")
     print(f"{'server RSS MB (offgrid)':>32}: {ours['rss_mb']}")
+    for name, a in accepting.items():
+        print(
+            f"{'after accepting, ' + name:>32}: {a['prefetch_hits']}/{a['accepted']} prefetched, "
+            f"p50 {a['p50_ms_after_accept']:.1f} ms (prefetched answers p50 {a['p50_ms_prefetch_hits']:.1f} ms)"
+        )
     return 0
 
 
 def run_bench_latency(
-    model: str, keystrokes: int, pace_ms: int, modes: list[str], none_every: int, as_json: bool
+    model: str,
+    keystrokes: int,
+    pace_ms: int,
+    modes: list[str],
+    none_every: int,
+    as_json: bool,
+    accepts: int = 10,
+    baselines: bool = True,
 ) -> int:
     logging.getLogger("pygls").setLevel(logging.CRITICAL)  # late answers to cancelled requests are expected
-    return asyncio.run(bench_latency(model, keystrokes, pace_ms, modes, none_every, as_json))
+    return asyncio.run(bench_latency(model, keystrokes, pace_ms, modes, none_every, as_json, accepts, baselines))

@@ -39,6 +39,7 @@ class Request:
     msg_id: str
     future: "asyncio.Future[tuple[float, bool]]"
     owner: "BenchClient"
+    text: str = ""  # the first suggestion's text, once answered
 
     def cancel(self) -> None:
         """What VS Code does with a request it no longer needs: $/cancelRequest (the server stops its work)."""
@@ -115,9 +116,11 @@ class BenchClient:
         async def run() -> tuple[float, bool]:
             result = await sent
             items = getattr(result, "items", None) or []
-            return (time.perf_counter() - t0) * 1000, bool(items and items[0].insert_text)
+            req.text = items[0].insert_text if items and isinstance(items[0].insert_text, str) else ""
+            return (time.perf_counter() - t0) * 1000, bool(req.text)
 
-        return Request(msg_id, asyncio.ensure_future(run()), self)
+        req = Request(msg_id, asyncio.ensure_future(run()), self)
+        return req
 
     async def stop(self) -> None:
         try:

@@ -16,7 +16,7 @@ class Edit:
     end: int
     text: str
     cursor: int
-    kind: str  # "type", "enter", "backspace", "jump", "edit-above", "switch"
+    kind: str  # "type", "enter", "backspace", "jump", "edit-above", "switch", "undo"
 
 
 def module_file(name: str) -> Path:
@@ -39,7 +39,8 @@ def _function_body(text: str, name: str) -> tuple[int, int]:
 
 
 def build_session(keystrokes: int) -> tuple[dict[str, str], list[Edit]]:
-    """Open documents (uri -> text) and the edits to replay, about `keystrokes` long."""
+    """Open documents (uri -> text) and the edits to replay, about `keystrokes` long. A session longer than the
+    function is retyped: the typed body is undone in one edit and typed again."""
     a_path, b_path = module_file("pygls.workspace.text_document"), module_file("pygls.workspace.position_codec")
     a_uri, b_uri = a_path.as_uri(), b_path.as_uri()
     a_full = a_path.read_text()
@@ -48,10 +49,13 @@ def build_session(keystrokes: int) -> tuple[dict[str, str], list[Edit]]:
     a_text = a_full[:start] + a_full[end:]
     docs = {a_uri: a_text, b_uri: b_path.read_text()}
     edits: list[Edit] = []
-    cur, typed, i = start, 0, 0
+    cur, typed, i, body_start = start, 0, 0, start
     b_cursor = docs[b_uri].index("\n", docs[b_uri].index("def position_from_client_units")) + 1
     jump_to = a_text.index("\n", a_text.index("def offset_at_position")) + 1
-    while i < len(body) and len(edits) < keystrokes:
+    while len(edits) < keystrokes:
+        if i == len(body):
+            edits.append(Edit(a_uri, body_start, cur, "", body_start, "undo"))
+            cur, i = body_start, 0
         if len(edits) == keystrokes // 3:  # jump to another function and back
             edits += [Edit(a_uri, jump_to, jump_to, "", jump_to, "jump"), Edit(a_uri, cur, cur, "", cur, "jump")]
         if len(edits) == keystrokes // 2:  # a line added at the top of the file
@@ -59,6 +63,7 @@ def build_session(keystrokes: int) -> tuple[dict[str, str], list[Edit]]:
             edits.append(Edit(a_uri, 0, 0, line, cur + len(line), "edit-above"))
             cur += len(line)
             jump_to += len(line)
+            body_start += len(line)
         if len(edits) == 2 * keystrokes // 3:  # another file for a moment
             edits += [Edit(b_uri, b_cursor, b_cursor, "", b_cursor, "switch")]
             for ch in "        ":

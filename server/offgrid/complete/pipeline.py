@@ -2,11 +2,15 @@
 
 import logging
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 
-from offgrid.complete.prompt import PromptBudget, build_prompt
+from offgrid.complete.alternatives import more_suggestions
+from offgrid.complete.postprocess import Candidate, make_context, postprocess, stop_rule
+from offgrid.complete.postprocess.context import PostContext
+from offgrid.complete.postprocess.stop_rules import after_skip
+from offgrid.complete.prompt import Prompt, PromptBudget, build_prompt
 from offgrid.complete.request import CompletionRequest, Suggestion
-from offgrid.complete.stop_rules import end_of_block, indentation, single_line
 from offgrid.complete.windows import cut_windows, split_lines
 from offgrid.context.pack import ContextPack
 from offgrid.context.service import ContextService
@@ -30,14 +34,10 @@ class CompletionSettings:
     generate_time_ms: int | None = 1_500
     reuse_suggestions: bool = True  # answer typed-through suggestions from memory, without the model
     prefetch: bool = True  # while idle, compute the next suggestion as if the shown one were accepted
+    invoked_items: int = 3  # suggestions for an explicit request (one while typing)
 
 
-def _trim_line_suffix(text: str, after_cursor: str) -> str:
-    """Drop a repeat of the text after the cursor (a closing bracket the editor already inserted)."""
-    tail = after_cursor.strip()
-    if tail and "\n" not in text and text.rstrip().endswith(tail):
-        return text.rstrip()[: -len(tail)]
-    return text
+FAILED = ("cancelled", "prompt_time", "context_full")
 
 
 def _after_healed(text: str, healed: bytes) -> str:
@@ -83,25 +83,51 @@ class Completer:
         budget = PromptBudget(s.prefix_tokens, s.suffix_tokens, s.window_step)
         pack = self._context(req, line, column, w.first, w.last)
         prompt = build_prompt(model.tokenize, model.piece, model.fim, w, budget, bos, pack)
-        multi_line = pack.mode == "multi" if pack is not None and pack.mode else not w.after_cursor.strip()
-        stop = end_of_block(indentation(lines[line])) if multi_line else single_line()
+        ctx = make_context(w.prefix + w.typed, w.suffix, req.language)
+        if pack is not None and pack.mode:  # the syntax tree knows better than the text around the cursor
+            ctx = replace(ctx, multiline=pack.mode == "multi")
+        first = self._generate(req, prompt, ctx, line, column, (), cancel)
+        failed = first.generation is None or first.generation.stop_reason in FAILED
+        if not req.invoked or s.invoked_items <= 1 or failed:
+            return first
+        deadline = None if s.generate_time_ms is None else time.monotonic() + s.generate_time_ms / 1000
+
+        def generate(exclude: tuple[int, ...]) -> Suggestion:
+            return self._generate(req, prompt, ctx, line, column, exclude, cancel)
+
+        found = [x for x in (first, *more_suggestions(generate, first, s.invoked_items, deadline, cancel)) if x.text]
+        return replace(found[0], more=tuple(found[1:])) if found else first
+
+    def _generate(
+        self,
+        req: CompletionRequest,
+        prompt: Prompt,
+        ctx: PostContext,
+        line: int,
+        column: int,
+        exclude: tuple[int, ...],
+        cancel: threading.Event | None,
+    ) -> Suggestion:
+        """One generation under the stop rules, then the post-processing chain."""
+        s = self.settings
+        healed = prompt.healed.decode("utf-8", errors="ignore")
         gen = self.engine.generate(
             GenerationRequest(
                 prompt=tuple(prompt.ids),
                 slot=req.slot,
                 fork_from=req.fork_from,
                 max_tokens=s.max_tokens,
-                stop=stop,
+                stop=after_skip(stop_rule(ctx), healed),
                 prompt_time_limit_s=None if s.prompt_time_ms is None else s.prompt_time_ms / 1000,
                 generate_time_limit_s=None if s.generate_time_ms is None else s.generate_time_ms / 1000,
                 forced_prefix=prompt.healed,
+                exclude_first=exclude,
             ),
             cancel,
         )
-        text = _after_healed(gen.text, prompt.healed)
-        if gen.stop_reason in ("max_tokens", "time") and "\n" in text:
-            text = text[: text.rfind("\n")]  # the last line was cut mid-way: keep whole lines only
-        text = _trim_line_suffix(text, w.after_cursor).rstrip()
-        if gen.stop_reason in ("cancelled", "prompt_time", "context_full"):
-            text = ""
-        return Suggestion(text=text, line=line, column=column, replace_to_column=column, generation=gen)
+        raw = Candidate(_after_healed(gen.text, prompt.healed), truncated=gen.stop_reason in ("max_tokens", "time"))
+        out = postprocess(raw, ctx)
+        if gen.stop_reason in FAILED:
+            out = Candidate("")
+        end = column + out.replace
+        return Suggestion(text=out.text, line=line, column=column, replace_to_column=end, generation=gen)

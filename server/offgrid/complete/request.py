@@ -28,3 +28,4 @@ class Suggestion:
     column: int
     replace_to_column: int
     generation: Generation | None = None
+    more: tuple["Suggestion", ...] = ()  # further suggestions, on explicit requests

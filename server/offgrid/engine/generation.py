@@ -19,6 +19,7 @@ class GenerationRequest:
     generate_time_limit_s: float | None = None  # applies once the first line is complete
     fork_from: str | None = None  # start from a copy of this slot's cache (speculative work on its own slot)
     forced_prefix: bytes = b""  # the text must start with these bytes (token healing); it is kept in the text
+    exclude_first: tuple[int, ...] = ()  # tokens the first one may not be: alternatives to earlier answers
 
 
 @dataclass(frozen=True)
@@ -35,3 +36,5 @@ class Generation:
     prompt_ms: float
     generate_ms: float
     n_changed: int = 0  # prompt tokens not in an in-order match with the cached prompt: what the edit changed
+    first_token: int | None = None  # the first generated token (exclude it to ask for an alternative)
+    tokens: tuple[int, ...] = ()  # the generated ids (so a stopped generation can be continued exactly)

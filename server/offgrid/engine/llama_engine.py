@@ -2,6 +2,7 @@
 
 import codecs
 import ctypes
+import dataclasses
 import threading
 import time
 
@@ -47,7 +48,11 @@ class LlamaEngine:
         llama_cpp.llama_set_abort_callback(model.ctx, self._abort_cb, None)
         self._decoded = 0  # tokens decoded by the current request, aborted batches excluded
         self._vocab: VocabIndex | None = None  # built on first use of token healing
-        self.totals = {"evaluated": 0, "reused": 0, "shifted": 0, "generated": 0}
+        self._first_token: int | None = None
+        # Per sequence, the first position whose cached keys are approximate: a shifted chunk's keys were computed
+        # in its old context, and so is everything decoded after it. repair() recomputes them when the user pauses.
+        self._approx_from: dict[int, int] = {}
+        self.totals = {"evaluated": 0, "reused": 0, "shifted": 0, "generated": 0, "repaired": 0}
 
     def _should_abort(self, _data: ctypes.c_void_p) -> bool:
         if self._cancel is not None and self._cancel.is_set():
@@ -85,13 +90,20 @@ class LlamaEngine:
         """Start `seq` as a copy of another slot's cache. In a unified KV cache the copy only tags the same cells,
         so speculative work can reuse a document's cache without disturbing it."""
         mem = self.model.memory
-        llama_cpp.llama_memory_seq_rm(mem, seq, -1, -1)
+        self._clear(seq)
         source = self.pool.peek(source_slot)
         if source is None:
-            self.pool.tokens[seq] = []
             return
         llama_cpp.llama_memory_seq_cp(mem, source, seq, -1, -1)
         self.pool.tokens[seq] = list(self.pool.tokens[source])
+        if source in self._approx_from:
+            self._approx_from[seq] = self._approx_from[source]
+
+    def _clear(self, seq: int) -> None:
+        """Empty a sequence: its cells, its token record and its approximation mark."""
+        llama_cpp.llama_memory_seq_rm(self.model.memory, seq, -1, -1)
+        self.pool.tokens[seq] = []
+        self._approx_from.pop(seq, None)
 
     def _make_room(self, seq: int, needed: int) -> bool:
         """Evict other documents' sequences until `seq` can hold `needed` cells."""
@@ -99,7 +111,7 @@ class LlamaEngine:
             other = self.pool.evict_oldest_except(seq)
             if other is None:
                 return False
-            llama_cpp.llama_memory_seq_rm(self.model.memory, other, -1, -1)
+            self._clear(other)
         return True
 
     def _decode(self, seq: int, tokens: list[int], start: int, end: int, logits_last: bool, base: int = 0) -> None:
@@ -131,6 +143,62 @@ class LlamaEngine:
             cached.extend(tokens[first - base : last - base])
             self._decoded += last - first
 
+    def _mark_approximate(self, seq: int, plan: ReusePlan) -> None:
+        """Record where the sequence's cache stops being exact after `plan` was carried out (or aborted)."""
+        prev = self._approx_from.get(seq)
+        if prev is not None and prev < plan.n_prefix:
+            start: int | None = prev  # kept in the prefix, so everything after it still attends to it
+        else:
+            start = min((c.new_start for c in plan.chunks), default=None)
+        if start is None or start >= len(self.pool.tokens[seq]):
+            self._approx_from.pop(seq, None)
+        else:
+            self._approx_from[seq] = start
+
+    def needs_repair(self, slot: str) -> bool:
+        """Whether the slot's cache holds shifted (approximate) keys."""
+        seq = self.pool.peek(slot)
+        return seq is not None and seq in self._approx_from
+
+    def repair(self, slot: str, cancel: threading.Event | None = None) -> int:
+        """Recompute the approximate part of a slot's cache so it is exact again; returns the tokens recomputed.
+
+        Shifted keys drift from what a fresh evaluation gives, and each further shift adds to it; recomputing them
+        while the user pauses keeps chunk reuse's speed without letting the drift pile up. On `cancel` it stops
+        between batches and keeps both what it finished and the old cells after it (parked in the scratch
+        sequence meanwhile), so an interrupted repair never costs the next request anything.
+        """
+        seq = self.pool.peek(slot)
+        if seq is None or seq not in self._approx_from:
+            return 0
+        mem, scratch = self.model.memory, self.scratch_seq
+        cached = self.pool.tokens[seq]
+        tokens, start = list(cached), self._approx_from[seq]
+        end = len(tokens)
+        park = self.pool.total_tokens() + (end - start) <= self.model.n_ctx
+        if park:
+            llama_cpp.llama_memory_seq_cp(mem, seq, scratch, start, end)
+        llama_cpp.llama_memory_seq_rm(mem, seq, start, -1)
+        del cached[start:]
+        self._cancel = cancel or threading.Event()
+        try:
+            self._decode(seq, tokens, start, end, logits_last=False)
+        except _Aborted:
+            pass
+        finally:
+            self._cancel = None
+            done = len(cached)
+            if park and done < end:
+                llama_cpp.llama_memory_seq_cp(mem, scratch, seq, done, end)
+                cached.extend(tokens[done:end])
+            llama_cpp.llama_memory_seq_rm(mem, scratch, -1, -1)
+            if len(cached) > done:
+                self._approx_from[seq] = done
+            else:
+                self._approx_from.pop(seq, None)
+            self.totals["repaired"] += done - start
+        return done - start
+
     # --- generation -----------------------------------------------------------------------------------
 
     def generate(self, req: GenerationRequest, cancel: threading.Event | None = None) -> Generation:
@@ -148,7 +216,7 @@ class LlamaEngine:
         self._decoded = 0
         seq, evicted = self.pool.acquire(req.slot)
         if evicted is not None:
-            llama_cpp.llama_memory_seq_rm(self.model.memory, evicted, -1, -1)
+            self._clear(evicted)
         if req.fork_from is not None:
             self._fork(req.fork_from, seq)
         cached = self.pool.tokens[seq]
@@ -161,35 +229,40 @@ class LlamaEngine:
             plan = plan_reuse(cached, prompt, self.min_chunk, shift)
         needed = len(prompt) + req.max_tokens
         if needed > self.model.n_ctx or not self._make_room(seq, needed):
-            llama_cpp.llama_memory_seq_rm(self.model.memory, seq, -1, -1)
-            cached.clear()
+            self._clear(seq)
             return self._result("", "context_full", prompt, ReusePlan(0), t0, t0, 0, 0, changed)
         if req.prompt_time_limit_s is not None:
             self._prompt_deadline = t0 + req.prompt_time_limit_s
         try:
             self._rebuild(seq, prompt, plan)
         except _Aborted:
+            self._mark_approximate(seq, plan)
             reason = "cancelled" if self._cancel and self._cancel.is_set() else "prompt_time"
             return self._result("", reason, prompt, plan, t0, time.monotonic(), self._decoded, 0, changed)
         finally:
             self._prompt_deadline = None
+        self._mark_approximate(seq, plan)
         t1, n_eval = time.monotonic(), self._decoded
-        text, reason, n_gen = self._sample_loop(seq, req, t1)
-        return self._result(text, reason, prompt, plan, t0, t1, n_eval, n_gen, changed)
+        text, reason, ids = self._sample_loop(seq, req, t1)
+        result = self._result(text, reason, prompt, plan, t0, t1, n_eval, len(ids), changed, tuple(ids))
+        return dataclasses.replace(result, first_token=self._first_token)
 
-    def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, int]:
+    def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, list[int]]:
         cached = self.pool.tokens[seq]
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        text, n_gen, reason, produced = "", 0, "max_tokens", b""
+        text, n_gen, reason, produced, ids = "", 0, "max_tokens", b"", []
         while n_gen < req.max_tokens:
             if self._cancel is not None and self._cancel.is_set():
                 reason = "cancelled"
                 break
-            token = self._next_token(req.forced_prefix, produced)
+            token = self._next_token(req.forced_prefix, produced, req.exclude_first if n_gen == 0 else ())
+            if n_gen == 0:
+                self._first_token = token
             if token is None or self.model.ends_generation(token):
                 reason = "end"
                 break
             n_gen += 1
+            ids.append(token)
             piece = self.model.piece(token)
             produced += piece
             text += decoder.decode(piece)
@@ -207,11 +280,14 @@ class LlamaEngine:
             except _Aborted:
                 reason = "cancelled"
                 break
-        return text.rstrip("\ufffd"), reason, n_gen
+        return text.rstrip("\ufffd"), reason, ids
 
-    def _next_token(self, forced: bytes, produced: bytes) -> int | None:
+    def _next_token(self, forced: bytes, produced: bytes, exclude: tuple[int, ...] = ()) -> int | None:
         """Greedy choice, restricted to tokens that agree with the forced prefix until it is spelled out."""
         logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self.model.ctx, -1), shape=(self.model.n_vocab,))
+        if exclude:
+            logits = logits.copy()
+            logits[list(exclude)] = -np.inf
         if len(produced) >= len(forced):
             return int(logits.argmax())
         return constrained_argmax(logits, self.vocab_index(), forced[len(produced) :])
@@ -234,6 +310,7 @@ class LlamaEngine:
         n_eval: int,
         n_gen: int,
         changed: int,
+        ids: tuple[int, ...] = (),
     ) -> Generation:
         self.totals["evaluated"] += n_eval
         self.totals["reused"] += plan.n_prefix
@@ -250,6 +327,7 @@ class LlamaEngine:
             prompt_ms=(t1 - t0) * 1000,
             generate_ms=(time.monotonic() - t1) * 1000,
             n_changed=changed,
+            tokens=ids,
         )
 
     def close(self) -> None:

@@ -2,6 +2,8 @@
 
 A newer job for the same key (a document) supersedes older ones: queued ones are dropped before they
 start, and a running one is told to stop, because its answer is for text the user has already changed.
+A `preemptible` job (a code action) is stopped when more urgent work arrives and queued again in its old
+place; its fn must resume where it stopped when called again.
 """
 
 import itertools
@@ -12,7 +14,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from offgrid.errors import Cancelled
+from offgrid.errors import Cancelled, OffgridError
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,9 @@ class Job:
     cancel_event: threading.Event = field(compare=False, default_factory=threading.Event)
     future: Future = field(compare=False, default_factory=Future)
     background: bool = field(compare=False, default=False)
+    preemptible: bool = field(compare=False, default=False)
+    cancelled: bool = field(compare=False, default=False)  # by its owner: never resumed
+    preempted: bool = field(compare=False, default=False)  # by more urgent work: resumed afterwards
 
     def makes_stale(self, other: "Job", supersede: bool) -> bool:
         """A newer job replaces older ones for its key (when superseding); real work displaces speculation."""
@@ -39,6 +44,12 @@ class Job:
 
     def cancel(self) -> None:
         """Stop the job: before it starts it never runs; while running its fn sees the event."""
+        self.cancelled = True
+        self.cancel_event.set()
+
+    def preempt(self) -> None:
+        """Stop the job's current run (its fn sees the event); the worker queues it again."""
+        self.preempted = True
         self.cancel_event.set()
 
 
@@ -62,10 +73,12 @@ class Worker:
         priority: int = PRIORITY_COMPLETION,
         supersede: bool = True,
         background: bool = False,
+        preemptible: bool = False,
     ) -> Job:
         """Queue `fn`; with `supersede`, older jobs with the same key are cancelled. Any job that is not
-        `background` also cancels background jobs, queued or running."""
-        job = Job(priority, next(self._counter), key, fn, background=background)
+        `background` also cancels background jobs, queued or running, and preempts a running `preemptible`
+        job of a lower priority."""
+        job = Job(priority, next(self._counter), key, fn, background=background, preemptible=preemptible)
         with self._cv:
             if self._stopped:
                 job.future.set_exception(Cancelled("the model worker has stopped"))
@@ -77,6 +90,8 @@ class Worker:
                 self.dropped += 1
             if self._running is not None and job.makes_stale(self._running, supersede):
                 self._running.cancel()
+            elif self._running is not None and self._running.preemptible and job.priority < self._running.priority:
+                self._running.preempt()
             self._queue.append(job)
             self._queue.sort()
             self._cv.notify()
@@ -91,12 +106,19 @@ class Worker:
                     return
                 job = self._queue.pop(0)
                 self._running = job
+                if job.preempted:  # resumed: forget the preemption (a cancel sets `cancelled` first, checked below)
+                    job.preempted = False
+                    job.cancel_event.clear()
             try:
-                if job.cancel_event.is_set():
+                if job.cancelled or job.cancel_event.is_set():
                     raise Cancelled("cancelled before it started")
                 result = job.fn(job.cancel_event)
+                if self._requeue_if_preempted(job):
+                    continue
             except BaseException as e:  # the thread must survive anything a job raises
-                if not isinstance(e, Cancelled):
+                if isinstance(e, OffgridError):  # expected: a message for the user, no traceback
+                    log.debug("model job %s stopped: %s", job.key, e)
+                else:
                     log.exception("model job %s failed", job.key)
                 if not job.future.done():
                     job.future.set_exception(e)
@@ -106,6 +128,16 @@ class Worker:
             finally:
                 with self._cv:
                     self._running = None
+
+    def _requeue_if_preempted(self, job: Job) -> bool:
+        """Put a preempted job back in its old place (its order number is kept); a cancel wins over a preempt."""
+        with self._cv:
+            if not job.preempted or job.cancelled or self._stopped:
+                return False
+            self._queue.append(job)
+            self._queue.sort()
+            self._running = None
+            return True
 
     def stop(self) -> None:
         """Cancel everything and end the thread."""

@@ -46,7 +46,7 @@ async def inline_completion_handler(
                 "serverMs": round((time.perf_counter() - t0) * 1000, 2),
             },
         )
-        return _item(doc, line, column, column, text)
+        return types.InlineCompletionList(items=[_item(doc, line, column, column, text)])
     req = CompletionRequest(
         text=doc.text,
         line=line,
@@ -61,13 +61,15 @@ async def inline_completion_handler(
     if suggestion is None:
         return EMPTY
     _publish(ls, _metrics(doc.uri, suggestion, t0))
-    if suggestion.text:
+    if suggestion.text and suggestion.replace_to_column == suggestion.column:  # memory answers only insert
         ls.suggestions.remember(doc.uri, req.text, offset, suggestion.text)
         if settings.prefetch:
             _prefetch(ls, req, offset, suggestion.text)
     if doc.version != version or ls.documents.get(doc.uri) is not doc or not suggestion.text:
         return EMPTY  # the document changed meanwhile: this answer is stale
-    return _item(doc, suggestion.line, suggestion.column, suggestion.replace_to_column, suggestion.text)
+    return types.InlineCompletionList(
+        items=[_item(doc, s.line, s.column, s.replace_to_column, s.text) for s in (suggestion, *suggestion.more)]
+    )
 
 
 async def _run(ls: "OffgridServer", req: CompletionRequest) -> Suggestion | None:
@@ -107,13 +109,11 @@ def _remember_prefetched(ls: "OffgridServer", uri: str, doc_text: str, offset: i
     ls.counts["prefetched"] = ls.counts.get("prefetched", 0) + 1
 
 
-def _item(doc: Document, line: int, column: int, end_column: int, text: str) -> types.InlineCompletionList:
+def _item(doc: Document, line: int, column: int, end_column: int, text: str) -> types.InlineCompletionItem:
     source = doc.line_text(line)
     start = types.Position(line, column_to_utf16(source, column))
     end = types.Position(line, column_to_utf16(source, end_column))
-    return types.InlineCompletionList(
-        items=[types.InlineCompletionItem(insert_text=text, range=types.Range(start, end))]
-    )
+    return types.InlineCompletionItem(insert_text=text, range=types.Range(start, end))
 
 
 def _metrics(uri: str, s: Suggestion, t0: float) -> dict[str, Any]:

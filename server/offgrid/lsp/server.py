@@ -12,6 +12,7 @@ from offgrid.complete.suggestion_cache import SuggestionCache
 from offgrid.config import Settings, parse_settings
 from offgrid.context.service import ContextService
 from offgrid.host import HostState, ModelHost
+from offgrid.lsp.code_actions import register_code_actions
 from offgrid.lsp.context_sync import context_status, create_context, register_context_features, start_indexing
 from offgrid.lsp.documents import Documents
 from offgrid.lsp.inline_completion import inline_completion_handler
@@ -108,6 +109,7 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
         return await inline_completion_handler(ls, params)
 
     register_context_features(server)
+    register_code_actions(server)
 
     @server.feature(STATUS_REQUEST)
     def status(ls: OffgridServer, _params: Any) -> dict[str, Any]:
@@ -162,5 +164,6 @@ def _status(ls: OffgridServer) -> dict[str, Any]:
     if host and host.completer is not None:
         out["totals"] = dict(host.completer.engine.totals)
         out["dropped"] = host.worker.dropped
+        out["actionsRunning"] = host.actions_running()
         out["answers"] = dict(ls.counts)
     return out

@@ -1,0 +1,52 @@
+"""A prepared action: the prompt in both shapes (chat for instruct models, fill-in-the-middle for base models),
+how long the answer may be, when it ends, and how the answer becomes a result."""
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from offgrid.actions.request import ActionResult
+from offgrid.engine.generation import StopRule
+
+SYSTEM = (
+    "You are an expert programmer working inside a code editor. Follow the instruction exactly, keep the "
+    "code's style, and reply with code only, in one fenced code block, with no explanation."
+)
+
+# Line comment markers by LSP language id, for prompts that talk to base models in comments.
+_COMMENT = {"python": "#", "ruby": "#", "shellscript": "#", "r": "#", "perl": "#", "lua": "--", "sql": "--"}
+
+
+def comment_marker(language: str) -> str:
+    """The line comment marker of a language (`//` for the C family and unknown languages)."""
+    return _COMMENT.get(language, "//")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to ask the model and what to do with its answer (the text generated after `prefill`)."""
+
+    user: str  # the chat request
+    prefill: str  # the start of the answer, written for the model (chat)
+    fim_prefix: str  # base models: the text before the hole; it ends where `prefill` would
+    fim_suffix: str
+    max_tokens: int
+    finish: Callable[[str], ActionResult]
+    stop: StopRule | None = None
+    system: str = SYSTEM
+    must_end: bool = True  # an answer cut off by the token limit is refused (half a rewrite is worse than none)
+
+
+def fenced(code: str, language: str) -> str:
+    """`code` in a Markdown code block."""
+    return f"```{language}\n{code.rstrip()}\n```"
+
+
+def context_before(text: str, start: int, lines: int) -> str:
+    """Up to `lines` lines before offset `start`, as a prompt paragraph ('' when there are none)."""
+    if lines <= 0:
+        return ""
+    head = text[:start].splitlines()[-lines:]
+    if not any(line.strip() for line in head):
+        return ""
+    return f"For context, the code just before it in the file:\n```\n{textwrap.dedent(chr(10).join(head))}\n```\n"

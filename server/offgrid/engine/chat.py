@@ -1,0 +1,33 @@
+"""Chat prompts from the GGUF's own chat template (instruct models), applied by llama.cpp."""
+
+import ctypes
+
+import llama_cpp
+
+from offgrid.engine.model import Model
+
+
+def has_chat_template(model: Model) -> bool:
+    """True when the GGUF declares a chat template (instruct models do, base models usually not)."""
+    return bool(llama_cpp.llama_model_chat_template(model.model, None))
+
+
+def chat_prompt(model: Model, messages: list[tuple[str, str]]) -> str | None:
+    """The prompt text for (role, content) messages, ending where the assistant's answer starts; None when the
+    model has no template or llama.cpp does not recognise it."""
+    template = llama_cpp.llama_model_chat_template(model.model, None)
+    if not template:
+        return None
+    encoded = [(role.encode(), content.encode()) for role, content in messages]  # alive during the call
+    chat = (llama_cpp.llama_chat_message * len(encoded))()
+    for i, (role, content) in enumerate(encoded):
+        chat[i].role, chat[i].content = role, content
+    size = 1024 + 2 * sum(len(c) for _, c in encoded)
+    buf = ctypes.create_string_buffer(size)
+    n = llama_cpp.llama_chat_apply_template(template, chat, len(encoded), True, buf, size)
+    if n > size:
+        buf = ctypes.create_string_buffer(n)
+        n = llama_cpp.llama_chat_apply_template(template, chat, len(encoded), True, buf, n)
+    if n < 0:
+        return None
+    return buf.raw[:n].decode("utf-8", errors="replace")

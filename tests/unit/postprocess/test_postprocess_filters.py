@@ -1,0 +1,85 @@
+"""One test per filter, on documents written inline (║ cursor, ├model text┤)."""
+
+from offgrid.complete.postprocess.drop_blank import drop_blank
+from offgrid.complete.postprocess.drop_duplicated import drop_duplicated
+from offgrid.complete.postprocess.limit_scope import limit_scope
+from offgrid.complete.postprocess.trim_line_suffix import trim_line_suffix, unmatched_closers
+from offgrid.complete.postprocess.trim_partial_line import trim_partial_line
+from offgrid.complete.postprocess.trim_repetition import trim_repetition
+from offgrid.complete.postprocess.trim_space import trim_space
+from offgrid.complete.postprocess.trim_suffix_lines import trim_suffix_lines
+
+from tests.support.marked import parse_marked
+
+
+def run(f, marked, language="python", truncated=False):
+    return f(*parse_marked(marked, language, truncated))
+
+
+def test_trim_partial_line_only_when_truncated():
+    assert run(trim_partial_line, "├a = 1\nb = fo┤", truncated=True).text == "a = 1"
+    assert run(trim_partial_line, "├a = 1\nb = fo┤").text == "a = 1\nb = fo"
+    assert run(trim_partial_line, "├a = fo┤", truncated=True).text == "a = fo"  # a lone line stays
+
+
+def test_limit_scope_applies_the_stop_rules_to_finished_text():
+    assert run(limit_scope, "def f():\n    ├return 1\ndef g():\n    pass┤\n").text == "return 1"
+    assert run(limit_scope, "x = g(├1)\ny┤ + 2\n").text == "1)"
+
+
+def test_trim_suffix_lines_drops_lines_that_follow_anyway():
+    c = run(trim_suffix_lines, "def f(x):\n    ├y = x\n    return y┤\n    return y\n")
+    assert c.text == "y = x"
+    assert run(trim_suffix_lines, "├a\nb┤\nc\n").text == "a\nb"
+
+
+def test_trim_repetition_keeps_one_copy():
+    assert run(trim_repetition, "├a()\nb()\nb()\nb()┤").text == "a()\nb()"
+    assert run(trim_repetition, "├x\ny\nx\ny\nx\ny┤").text == "x\ny"
+    assert run(trim_repetition, "├a()\na()\nb()┤").text == "a()\na()\nb()"  # twice is not a loop
+
+
+def test_unmatched_closers_counts_in_order():
+    assert unmatched_closers("a)") == {")": 1}
+    assert unmatched_closers("(a)") == {}
+    assert unmatched_closers(")(") == {")": 1}
+    assert unmatched_closers('x")') == {")": 1, '"': 1}
+
+
+def test_trim_line_suffix_trims_or_replaces():
+    assert run(trim_line_suffix, "f(├x)┤)").text == "x"
+    assert run(trim_line_suffix, "f(├g(x)┤)").text == "g(x)"
+    c = run(trim_line_suffix, "f(├x) + 1┤)")
+    assert (c.text, c.replace) == ("x) + 1", 1)
+    assert run(trim_line_suffix, "f(├x┤)").text == "x"
+    assert run(trim_line_suffix, "a = ├b┤ + c").text == "b"  # real code after the cursor is left alone
+
+
+def test_trim_space():
+    assert run(trim_space, "x = ├ 1  ┤").text == "1"
+    assert run(trim_space, "    ├return 1\n  ┤").text == "return 1"
+    assert run(trim_space, "def f():├\n    pass┤").text == "\n    pass"
+
+
+def test_drop_blank():
+    assert run(drop_blank, "├  \n ┤").text == ""
+    assert run(drop_blank, "├x┤").text == "x"
+
+
+def test_drop_duplicated():
+    assert run(drop_duplicated, "a = 1\n├a = 1┤\n").text == ""
+    assert run(drop_duplicated, "├b = 2┤\nb = 2\n").text == ""
+    assert run(drop_duplicated, "a = 1\n├b = 2┤\nc = 3\n").text == "b = 2"
+    assert run(drop_duplicated, "x = a + ├a┤ + b\n").text == "a"  # mid-line text is never a repeated line
+
+
+def test_drop_syntax_worse():
+    from offgrid.complete.postprocess.drop_syntax_worse import drop_syntax_worse
+
+    assert run(drop_syntax_worse, "def f(x):\n    return ├x + 1┤\n").text == "x + 1"
+    assert run(drop_syntax_worse, "def f(x):\n    return ├x + (1┤\n").text == ""  # an unclosed bracket
+    assert run(drop_syntax_worse, "fn f() -> i32 {\n    ├1 +┤\n}\n", "rust").text == ""
+    assert run(drop_syntax_worse, "fn f() -> i32 {\n    ├1 + 2┤\n}\n", "rust").text == "1 + 2"
+    # the user is half-way through a line: a suggestion that completes it makes things better, not worse
+    assert run(drop_syntax_worse, "x = [1, ├2, 3]┤\n").text == "2, 3]"
+    assert run(drop_syntax_worse, "anything ├goes┤", "plaintext").text == "goes"

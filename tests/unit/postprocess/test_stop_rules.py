@@ -1,0 +1,63 @@
+from offgrid.complete.postprocess.stop_rules import (
+    after_skip,
+    blank_after_statement,
+    leaves_block,
+    repeats_suffix,
+    single_line,
+    stop_rule,
+)
+
+from tests.support.marked import parse_marked
+
+
+def ctx_of(marked, language="python"):
+    return parse_marked(marked, language)[1]
+
+
+def test_single_line_cuts_at_newline():
+    rule = single_line()
+    assert rule("abc") is None
+    assert rule("abc\ndef") == 3
+
+
+def test_leaves_block_waits_for_a_whole_line():
+    rule = leaves_block(ctx_of("def f():\n    ║\n"))
+    assert rule("x = 1\n    y = 2\nde") is None  # the last line may still grow
+    assert rule("x = 1\n    y = 2\ndef g():\n") == len("x = 1\n    y = 2")
+
+
+def test_leaves_block_after_a_typed_header_stops_at_its_level():
+    rule = leaves_block(ctx_of("if x:║\n"))
+    assert rule("\n    a()\nb()\n") == len("\n    a()")
+
+
+def test_leaves_block_keeps_a_missing_closing_brace():
+    rule = leaves_block(ctx_of("function f() {║\n", "javascript"))
+    assert rule("\n  return 1;\n}\nfunction g() {\n") == len("\n  return 1;\n}")
+    rule = leaves_block(ctx_of("function f() {║\n}\n", "javascript"))
+    assert rule("\n  return 1;\n}\n") == len("\n  return 1;")
+
+
+def test_blank_line_stops_only_outside_brackets():
+    rule = blank_after_statement(ctx_of("║\n"))
+    assert rule("x = 1\n\ny = 2\n") == len("x = 1")
+    assert rule("x = [\n\n1]\n\n") == len("x = [\n\n1]")
+    assert rule("\n\nx = 1") is None  # no code yet
+
+
+def test_repeats_suffix_stops_before_the_next_line():
+    rule = repeats_suffix(ctx_of("def f(x):\n    y = 1\n    ║\n    return y\n"))
+    assert rule("y += x\n    return y\n") == len("y += x")
+    assert rule("return y\n") == 0
+    assert rule("y += x\n        return y\n") is None  # a different indentation is a different line
+
+
+def test_stop_rule_picks_mode():
+    assert stop_rule(ctx_of("x = f(a║, b)\n"))("c\nd") == 1
+    assert stop_rule(ctx_of("def f():\n    ║\n"))("a\n    b\nc\n") == len("a\n    b")
+
+
+def test_after_skip_ignores_the_regenerated_typed_text():
+    rule = after_skip(single_line(), "ret")
+    assert rule("re") is None
+    assert rule("return x\n") == len("return x")
