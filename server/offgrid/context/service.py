@@ -69,6 +69,13 @@ class ContextService:
         self.last_ms = 0.0
         self.last_pack: ContextPack | None = None
 
+    def configure(self, settings: ContextSettings) -> None:
+        """New settings (the workspace configuration arrives after initialize)."""
+        self.settings = settings
+        self.index.limits = WalkLimits(settings.max_files, settings.max_file_bytes)
+        with self._lock:
+            self._packs.clear()
+
     # -- events from the editor
 
     def opened(self, uri: str, language_id: str, text: str) -> None:
