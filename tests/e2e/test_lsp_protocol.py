@@ -162,7 +162,7 @@ async def test_prefetch_answers_after_accepting(tiny_model):
     text = "import os\nimport "  # the tiny model's (seeded, greedy) suggestions here are long enough
     async with running_server(str(tiny_model)) as client:
         await wait_ready(client)
-        open_doc(client, URI, text)
+        open_doc(client, URI, text, language="plaintext")  # random-weight text: no syntax filter may drop it
         first = await complete(client, URI, 1, 7)
         shown = first.items[0].insert_text
         await asyncio.sleep(1.0)  # idle: the prefetch runs

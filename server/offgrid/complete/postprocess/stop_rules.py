@@ -53,7 +53,8 @@ def leaves_block(ctx: PostContext) -> StopRule:
     """Stop before a line that leaves the block the cursor is in.
 
     Without a typed header that is a line indented less than both the cursor's line and the code that
-    follows the cursor (text may close inner blocks down to the level the following code continues at).
+    follows the cursor (text may close inner blocks down to the level the following code continues at; at
+    the end of the file, down to the top-level definition's body).
     When the user has typed a block's header (`def f():`, `if (x) {`, `function f()`) and the cursor ends it,
     it is any line back at the header's level. A closing line (`}`, `end`) that the text after the cursor does
     not already have is kept, and ends the suggestion.
@@ -67,7 +68,8 @@ def leaves_block(ctx: PostContext) -> StopRule:
             return None
         base_offset, base = lines[0]
         indent = indentation(base)
-        floor = indent if following is None else min(indent, indentation(following))
+        # at the end of the file nothing constrains the level: stay inside the top-level definition
+        floor = min(indent, 1) if following is None else min(indent, indentation(following))
         header = bool(typed.strip()) and base_offset < 0 and len(lines) > 1
         opens = header and (base.rstrip().endswith(_BLOCK_OPENERS) or indentation(lines[1][1]) > indent)
         for offset, line in lines[1:]:
@@ -92,13 +94,16 @@ def _bracket_depth(text: str) -> int:
 
 
 def blank_after_statement(ctx: PostContext) -> StopRule:
-    """Stop at a blank line that follows some code when no bracket opened in the suggestion is still open."""
+    """At the top level, stop at a blank line that follows some code when no bracket opened in the suggestion
+    is still open. Inside a block a blank line only separates steps; the other rules bound it."""
     typed = ctx.typed
 
     def rule(text: str) -> int | None:
         seen_code = False
         for offset, line in _complete_lines(typed, text):
             if line.strip():
+                if not seen_code and indentation(line) > 0:
+                    return None
                 seen_code = seen_code or offset + len(line) > 0
             elif seen_code and _bracket_depth(typed + text[: max(0, offset)]) <= 0:
                 return _cut_before(offset)
