@@ -61,3 +61,13 @@ def test_after_skip_ignores_the_regenerated_typed_text():
     rule = after_skip(single_line(), "ret")
     assert rule("re") is None
     assert rule("return x\n") == len("return x")
+
+
+def test_opens_following_stops_after_a_header_whose_body_follows():
+    from offgrid.complete.postprocess.stop_rules import opens_following
+
+    rule = opens_following(ctx_of("def f(s):\n    ║\n        n += 1\n"))
+    assert rule("for c in s:") is None  # not a whole line yet
+    assert rule("for c in s:\n        m") == len("for c in s:")
+    rule = opens_following(ctx_of("def f(s):\n    ║\n    return n\n"))
+    assert rule("for c in s:\n        n += 1\n") is None  # the code below is not its body

@@ -130,6 +130,25 @@ def repeats_suffix(ctx: PostContext) -> StopRule:
     return rule
 
 
+def opens_following(ctx: PostContext) -> StopRule:
+    """Stop after a line that opens a block when the code after the cursor is indented deeper than that line:
+    the block's body is already in the document (`for c in s:` written above its existing body)."""
+    typed = ctx.typed
+    following = _next_code_line(ctx)
+
+    def rule(text: str) -> int | None:
+        if following is None:
+            return None
+        for offset, line in _complete_lines(typed, text):
+            if not line.strip() or offset + len(line) <= 0:  # blank, or nothing generated on it yet
+                continue
+            if line.rstrip().endswith(_BLOCK_OPENERS) and indentation(following) > indentation(line):
+                return offset + len(line)
+        return None
+
+    return rule
+
+
 def earliest(*rules: StopRule) -> StopRule:
     """The earliest cut any of the rules asks for."""
 
@@ -155,7 +174,7 @@ def after_skip(rule: StopRule, skip: str) -> StopRule:
 
 
 StopRules = Callable[[PostContext], StopRule]
-MULTILINE_RULES: tuple[StopRules, ...] = (repeats_suffix, leaves_block, blank_after_statement)
+MULTILINE_RULES: tuple[StopRules, ...] = (repeats_suffix, leaves_block, blank_after_statement, opens_following)
 
 
 def stop_rule(ctx: PostContext) -> StopRule:
