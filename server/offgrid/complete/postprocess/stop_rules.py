@@ -12,6 +12,8 @@ from offgrid.engine.generation import StopRule
 _BLOCK_OPENERS = (":", "{", "(", "[", " do", " then", "=>")
 _CLOSING_LINE = set(CLOSERS + ";,") | {" "}
 _CLOSING_WORDS = {"end", "fi", "done", "esac"}
+_LOOKAHEAD_LINES = 3
+_DISTINCTIVE_CHARS = 10
 
 
 def _complete_lines(typed: str, text: str) -> Iterator[tuple[int, str]]:
@@ -112,19 +114,25 @@ def blank_after_statement(ctx: PostContext) -> StopRule:
     return rule
 
 
+def _targets(ctx: PostContext) -> list[str]:
+    """The next code lines after the cursor a suggestion must not write again: the first one whatever it is,
+    the two after it when distinctive enough that writing them means the model skipped ahead."""
+    code = [ln.rstrip() for ln in ctx.next_lines()[:32] if ln.strip()][:_LOOKAHEAD_LINES]
+    return code[:1] + [ln for ln in code[1:] if len(ln.strip()) >= _DISTINCTIVE_CHARS]
+
+
 def repeats_suffix(ctx: PostContext) -> StopRule:
-    """Stop before a line identical to the next code line after the cursor: the model has reached the text
-    that already follows."""
+    """Stop before a line identical (indentation included) to one of the next code lines after the cursor:
+    the model has reached the text that already follows."""
     typed = ctx.typed
-    target = _next_code_line(ctx)
-    target = target.rstrip() if target is not None else None
+    targets = set(_targets(ctx))
 
     def rule(text: str) -> int | None:
-        if not target:
+        if not targets:
             return None
         for offset, line in _complete_lines(typed, text):
-            if line.rstrip() == target and (offset >= 0 or not typed.strip()):
-                return _cut_before(max(offset, 0)) if offset > 0 else 0
+            if line.rstrip() in targets and (offset >= 0 or not typed.strip()):
+                return _cut_before(offset) if offset > 0 else 0
         return None
 
     return rule
