@@ -71,3 +71,10 @@ def test_opens_following_stops_after_a_header_whose_body_follows():
     assert rule("for c in s:\n        m") == len("for c in s:")
     rule = opens_following(ctx_of("def f(s):\n    ║\n    return n\n"))
     assert rule("for c in s:\n        n += 1\n") is None  # the code below is not its body
+
+
+def test_repeats_suffix_catches_a_rewrite_of_the_next_line_but_not_a_different_one():
+    rule = repeats_suffix(ctx_of("def f(xs):\n    ║\n    for x in range(2, n - 1):\n        pass\n"))
+    assert rule("y = 1\n    for x in range(2, int(n ** 0.5)):\n") == len("y = 1")
+    assert rule("y = 1\n    while x < n:\n") is None
+    assert rule("for x in range(2, int(n ** 0.5)):\n") is None  # the first line is the user's request

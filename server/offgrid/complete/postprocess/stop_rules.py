@@ -4,6 +4,7 @@ A rule takes the text generated after the cursor so far and returns None to go o
 text to. Each returns its earliest cut, so the same rules can also trim a finished text (see limit_scope).
 """
 
+import difflib
 from collections.abc import Callable, Iterator
 
 from offgrid.complete.postprocess.context import CLOSERS, OPENERS, PostContext, indentation
@@ -14,6 +15,7 @@ _CLOSING_LINE = set(CLOSERS + ";,") | {" "}
 _CLOSING_WORDS = {"end", "fi", "done", "esac"}
 _LOOKAHEAD_LINES = 3
 _DISTINCTIVE_CHARS = 10
+_SIMILAR = 0.75  # difflib ratio above which a line is a rewrite of another
 
 
 def _complete_lines(typed: str, text: str) -> Iterator[tuple[int, str]]:
@@ -121,17 +123,28 @@ def _targets(ctx: PostContext) -> list[str]:
     return code[:1] + [ln for ln in code[1:] if len(ln.strip()) >= _DISTINCTIVE_CHARS]
 
 
+def _rewrites(line: str, target: str) -> bool:
+    """`line` is a variation of `target`: same indentation and first word, and mostly the same text."""
+    a, b = line.strip(), target.strip()
+    if indentation(line) != indentation(target) or len(a) < _DISTINCTIVE_CHARS or a.split()[0] != b.split()[0]:
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= _SIMILAR
+
+
 def repeats_suffix(ctx: PostContext) -> StopRule:
-    """Stop before a line identical (indentation included) to one of the next code lines after the cursor:
-    the model has reached the text that already follows."""
+    """Stop before a line identical (indentation included) to one of the next code lines after the cursor,
+    or, after the suggestion's first line, a variation of the very next one: the model has reached the text
+    that already follows."""
     typed = ctx.typed
-    targets = set(_targets(ctx))
+    targets = _targets(ctx)
 
     def rule(text: str) -> int | None:
         if not targets:
             return None
-        for offset, line in _complete_lines(typed, text):
-            if line.rstrip() in targets and (offset >= 0 or not typed.strip()):
+        for n, (offset, line) in enumerate(_complete_lines(typed, text)):
+            if offset < 0 and typed.strip():
+                continue  # the user's own line
+            if line.rstrip() in targets or (n > 0 and _rewrites(line, targets[0])):
                 return _cut_before(offset) if offset > 0 else 0
         return None
 
