@@ -167,7 +167,8 @@ def _offers(ls: "OffgridServer", doc: Document, params: types.CodeActionParams) 
         actions.append(types.CodeAction(title=title, kind=types.CodeActionKind.RefactorRewrite, command=cmd))
     for kind, offered in ((ActionKind.DOCSTRING, documentable), (ActionKind.COMPLETE_BODY, completable)):
         if offered(cursor) is not None:
-            actions.append(_lazy(TITLES[kind], types.CodeActionKind.RefactorRewrite, {**target, "kind": kind.value}))
+            title = TITLES[kind] if doc.language_id == "python" else TITLES[kind].replace("docstring", "doc comment")
+            actions.append(_lazy(title, types.CodeActionKind.RefactorRewrite, {**target, "kind": kind.value}))
     for d in params.context.diagnostics:
         title = f"offgrid: Fix “{_short(d.message)}”"
         data = {**target, "kind": ActionKind.FIX.value, "diagnostic": d.message, "line": d.range.start.line}
