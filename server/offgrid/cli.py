@@ -4,11 +4,21 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from offgrid import __version__
 from offgrid.models.presets import DEFAULT_PRESET, PRESETS
 
 DEFAULT_BENCH_PACKAGES = "cattrs,pygls,huggingface_hub,gguf,jinja2,click,requests,urllib3,_pytest,packaging"
+
+
+def _remote_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--backend", choices=["local", "infill", "openai"], help="where completions come from (default local)"
+    )
+    p.add_argument("--url", help="the model server's base URL (backends infill and openai)")
+    p.add_argument("--fim", help="openai backend: FIM format or preset name (default: from the model's name)")
+    p.add_argument("--api-key-env", help="name of the environment variable that holds the server's API key")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,9 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--model", help=model_help)
     comp.add_argument("--max-tokens", type=int, help="cap on generated tokens")
     comp.add_argument("-v", "--verbose", action="store_true", help="print timings and token counts to stderr")
+    _remote_args(comp)
 
     doctor = sub.add_parser("doctor", help="check that completions can work here")
     doctor.add_argument("--model", help=model_help)
+    _remote_args(doctor)
 
     bench = sub.add_parser("bench", help="measure offgrid (prints figures)")
     bench_sub = bench.add_subparsers(dest="bench", required=True)
@@ -54,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     lat.add_argument("--no-baselines", action="store_true", help="only offgrid's run (for long memory soaks)")
     lat.add_argument("--json", action="store_true")
+    lat.add_argument(
+        "--backend",
+        default="local",
+        choices=["local", "remote", "infill", "openai"],
+        help="remote: replay against the model server at --url (infill for llama-server, else openai) and report "
+        "offgrid's overhead on top of the server's own time",
+    )
+    lat.add_argument("--url", help="the model server's base URL (with --backend remote, infill or openai)")
     cons = bench_sub.add_parser("consistency", help="how often cache reuse changes the greedy suggestion")
     cons.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
     cons.add_argument("--edits", type=int, default=200)
@@ -104,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("pygls").setLevel(logging.WARNING)  # it logs every message, source text included
+    logging.getLogger("httpx2").setLevel(logging.WARNING)  # a line per completion request
     if args.command == "serve":
         from offgrid.commands.serve import run_serve
 
@@ -111,15 +132,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "complete":
         from offgrid.commands.complete import run_complete
 
-        return run_complete(args.location, args.model, args.max_tokens, args.verbose)
+        return run_complete(args.location, args.model, args.max_tokens, args.verbose, _remote_settings(args))
     if args.command == "doctor":
         from offgrid.commands.doctor import run_doctor
 
-        return run_doctor(args.model)
+        return run_doctor(args.model, _remote_settings(args))
     if args.command == "bench" and args.bench == "consistency":
         from offgrid.bench.consistency import run_bench_consistency
 
         return run_bench_consistency(args.model, args.edits, args.seed, args.reuse, args.repair)
+    if args.command == "bench" and args.bench == "latency" and args.backend != "local":
+        from offgrid.bench.remote_latency import run_bench_remote
+
+        if not args.url:
+            print("offgrid: --backend remote needs --url", file=sys.stderr)
+            return 2
+        return run_bench_remote(args.backend, args.url, args.keystrokes, args.pace_ms, args.json, args.model)
     if args.command == "bench" and args.bench == "context":
         from offgrid.bench.repo_context import run_bench_context
 
@@ -161,3 +189,14 @@ def main(argv: list[str] | None = None) -> int:
     from offgrid.commands.fetch import run_fetch
 
     return run_fetch(args.preset)
+
+
+def _remote_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The remote backend options given on the command line, as settings keys."""
+    out: dict[str, Any] = {}
+    if args.backend:
+        out["backend"] = args.backend
+    remote = {k: v for k, v in (("url", args.url), ("fim", args.fim), ("apiKeyEnv", args.api_key_env)) if v}
+    if remote:
+        out["remote"] = remote
+    return out

@@ -7,10 +7,12 @@ from typing import Any
 
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
+from cattrs.v import format_exception
 
 from offgrid.actions.settings import ActionSettings
 from offgrid.complete.pipeline import CompletionSettings
 from offgrid.context.service import ContextSettings
+from offgrid.engine.backends import BACKENDS, RemoteSettings
 from offgrid.models.presets import DEFAULT_PRESET
 
 
@@ -42,6 +44,14 @@ class Settings:
     context: ContextSettings = field(default_factory=ContextSettings)
     actions: ActionSettings = field(default_factory=ActionSettings)
     debug: bool = False  # log prompts and suggestions (source text) to stderr
+    # "local": the model in this process. "infill": a llama.cpp server's /infill. "openai": an OpenAI-compatible
+    # /v1/completions (vLLM, Ollama, llama-cpp-python's server). With a remote backend no local model is loaded.
+    backend: str = "local"
+    remote: RemoteSettings = field(default_factory=RemoteSettings)
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")
 
     def model_choice(self) -> str:
         """The path or preset to load: the `OFFGRID_MODEL` environment variable, then `model`, then `preset`."""
@@ -55,7 +65,7 @@ def _camel(name: str) -> str:
 
 def _converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=False)
-    for cls in (EngineSettings, CompletionSettings, ContextSettings, ActionSettings, Settings):
+    for cls in (EngineSettings, CompletionSettings, ContextSettings, ActionSettings, RemoteSettings, Settings):
         conv.register_structure_hook(
             cls, make_dict_structure_fn(cls, conv, **{f.name: override(rename=_camel(f.name)) for f in fields(cls)})
         )
@@ -76,8 +86,19 @@ def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, st
         merged = _merge(_unstructure(base), raw)
         return _CONVERTER.structure(merged, Settings), None
     except Exception as e:  # cattrs raises a group of per-field errors
-        detail = "; ".join(cattrs.transform_error(e)) if isinstance(e, cattrs.BaseValidationError) else str(e)
+        detail = (
+            "; ".join(cattrs.transform_error(e, format_exception=_describe))
+            if isinstance(e, cattrs.BaseValidationError)
+            else str(e)
+        )
         return base, f"invalid offgrid settings ({detail}); using defaults"
+
+
+def _describe(exc: BaseException, type_: Any) -> str:
+    """cattrs' wording, except for our own checks, whose messages say what is allowed."""
+    if type(exc) is ValueError and type_ is None:
+        return str(exc)
+    return format_exception(exc, type_)
 
 
 def _unstructure(s: Any) -> Any:

@@ -19,3 +19,7 @@ class Cancelled(OffgridError):
 
 class ActionRefused(OffgridError):
     """A code action cannot run on this input, or its result is not safe to apply; the message says why."""
+
+
+class RemoteError(OffgridError):
+    """A model server could not be reached, answered with an error, or sent something offgrid cannot read."""

@@ -16,10 +16,11 @@ from offgrid.complete.pipeline import Completer
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.config import Settings
 from offgrid.context.service import ContextService
+from offgrid.engine.backends.remote import make_remote_backend
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
 from offgrid.engine.worker import PRIORITY_ACTION, PRIORITY_BACKGROUND, PRIORITY_COMPLETION, Job, Worker
-from offgrid.errors import ModelError, OffgridError
+from offgrid.errors import ActionRefused, ModelError, OffgridError
 from offgrid.models.progress import Progress, SilentProgress
 from offgrid.models.resolve import resolve_model
 
@@ -51,6 +52,7 @@ class ModelHost:
         self.error: str | None = None
         self.model: Model | None = None
         self.completer: Completer | None = None
+        self.notices: list[str] = []  # warnings for the user, shown once (plain http to another machine, ...)
         self.worker = Worker()
         self.ready = threading.Event()
         self._actions: list[Job] = []
@@ -58,6 +60,8 @@ class ModelHost:
         self.loaded: Future = self.worker.submit("load", self._load, supersede=False).future
 
     def _load(self, _cancel: threading.Event) -> None:
+        if self.settings.backend != "local":
+            return self._load_remote()
         quiet_llama(self.settings.debug)
         try:
             path = resolve_model(self.settings.model_choice(), self._progress)
@@ -82,6 +86,26 @@ class ModelHost:
         finally:
             self.ready.set()
 
+    def _load_remote(self) -> None:
+        """A model server instead of a local model: nothing is loaded or downloaded here."""
+        try:
+            backend, self.notices = make_remote_backend(
+                self.settings.backend, self.settings.remote, self.settings.preset
+            )
+            self.completer = Completer(backend, self.settings.completion, self.context)
+            self.state = HostState.READY
+            log.info("remote backend ready: %s", backend.describe())
+            for notice in self.notices:
+                log.warning("%s", notice)
+        except OffgridError as err:
+            self.state, self.error = HostState.FAILED, str(err)
+            log.error("remote backend not set up: %s", err)
+        except Exception as err:  # a bad setting must not kill the server
+            self.state, self.error = HostState.FAILED, f"could not set up the remote backend: {err}"
+            log.exception("remote backend set-up failed")
+        finally:
+            self.ready.set()
+
     def submit_completion(self, req: CompletionRequest) -> Job:
         """Queue a completion; a newer one for the same document supersedes it."""
         return self.worker.submit(req.slot, lambda cancel: self._complete(req, cancel), PRIORITY_COMPLETION)
@@ -97,6 +121,8 @@ class ModelHost:
         and it resumes afterwards."""
         if self.completer is None:
             raise ModelError(self.error or "the model is not loaded yet")
+        if self.completer.engine is None:
+            raise ActionRefused("code actions run on the local model; a remote backend serves completions only")
         run = ActionRun(self.completer.engine, plan)
         job = self.worker.submit(
             f"action-{id(run)}", run.step, PRIORITY_ACTION, supersede=False, preemptible=self.settings.actions.preempt
@@ -112,7 +138,7 @@ class ModelHost:
         if self.completer is None:
             raise ModelError(self.error or "the model is not loaded yet")
         suggestion = self.completer.complete(req, cancel)
-        if self.completer.engine.needs_repair(req.slot):
+        if self.completer.backend.needs_repair(req.slot):
             self._submit_repair(req.slot)
         return suggestion
 
@@ -124,13 +150,15 @@ class ModelHost:
             if cancel.wait(delay):  # typing goes on: leave the cache as it is
                 return 0
             assert self.completer is not None
-            return self.completer.engine.repair(slot, cancel)
+            return self.completer.backend.repair(slot, cancel)
 
         return self.worker.submit(f"repair {slot}", repair, PRIORITY_BACKGROUND, background=True)
 
     def close(self) -> None:
-        """Stop the worker and free the model."""
+        """Stop the worker and free the model (or close the remote connections)."""
         self.worker.stop()
+        if self.completer is not None and self.completer.engine is None:
+            self.completer.backend.close()
         if self.model is not None:
             self.model.close()
             self.model = None

@@ -158,23 +158,6 @@ async def test_typing_through_a_suggestion_is_answered_without_the_model(tiny_mo
         assert client.metrics[-1]["source"] == "typed-through"
 
 
-async def test_prefetch_answers_after_accepting(tiny_model):
-    text = "import os\nimport "  # the tiny model's (seeded, greedy) suggestions here are long enough
-    async with running_server(str(tiny_model)) as client:
-        await wait_ready(client)
-        open_doc(client, URI, text)
-        first = await complete(client, URI, 1, 7)
-        shown = first.items[0].insert_text
-        await asyncio.sleep(1.0)  # idle: the prefetch runs
-        assert (await status(client))["answers"].get("prefetched") == 1
-        change_doc(client, URI, 2, (1, 7), (1, 7), shown)  # accept
-        lines = (text + shown).split("\n")
-        evaluated = (await status(client))["totals"]["evaluated"]
-        result = await complete(client, URI, len(lines) - 1, len(lines[-1].encode("utf-16-le")) // 2)
-        assert client.metrics[-1]["source"] == "prefetch" and result.items
-        assert (await status(client))["totals"]["evaluated"] == evaluated  # the model did nothing
-
-
 async def test_shifted_cache_is_repaired_once_the_user_pauses(tiny_model):
     body = "".join(f"def helper_{i}(value):\n    return value * {i}\n\n" for i in range(30))
     options = {"engine": {"cacheReuse": "chunks", "repairIdleMs": 100}, "completion": MODEL_ONLY["completion"]}

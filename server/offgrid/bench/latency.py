@@ -99,11 +99,18 @@ def intervals(edits: list[Edit], pace_ms: int, seed: int = 7) -> list[float]:
 
 
 async def _replay(
-    model: str, variant: str, mode: str, docs: dict[str, str], edits: list[Edit], gaps: list[float], every: int
+    model: str,
+    variant: str,
+    mode: str,
+    docs: dict[str, str],
+    edits: list[Edit],
+    gaps: list[float],
+    every: int,
+    options: dict[str, Any] | None = None,  # settings instead of VARIANTS[variant] (a remote backend)
 ) -> Run:
     run = Run(variant, mode)
     bc = BenchClient()
-    await bc.start(model, VARIANTS[variant])
+    await bc.start(model, VARIANTS[variant] if options is None else options)
     debounce = CLIENT_DEBOUNCE_MS.get(mode, 0)
     try:
         opened: set[str] = set()

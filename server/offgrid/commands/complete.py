@@ -2,9 +2,10 @@
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from offgrid.complete.request import CompletionRequest
-from offgrid.config import Settings
+from offgrid.config import Settings, parse_settings
 from offgrid.context.service import ContextService
 from offgrid.errors import OffgridError
 from offgrid.host import HostState, ModelHost
@@ -50,7 +51,9 @@ def workspace_root(path: Path) -> Path | None:
     return next((p for p in (start, *start.parents) if (p / ".git").exists()), None)
 
 
-def run_complete(location: str, model: str | None, max_tokens: int | None, verbose: bool) -> int:
+def run_complete(
+    location: str, model: str | None, max_tokens: int | None, verbose: bool, options: dict[str, Any] | None = None
+) -> int:
     try:
         path, line, col = parse_location(location)
         text = read_source(path)
@@ -61,7 +64,10 @@ def run_complete(location: str, model: str | None, max_tokens: int | None, verbo
     if line > len(lines) + 1:
         print(f"offgrid: {path} has {len(lines)} lines; line {line} is past the end", file=sys.stderr)
         return 2
-    settings = Settings(model=model)
+    settings, problem = parse_settings(options or {}, Settings(model=model))
+    if problem:
+        print(f"offgrid: {problem}", file=sys.stderr)
+        return 2
     if max_tokens:
         from dataclasses import replace
 
@@ -75,6 +81,8 @@ def run_complete(location: str, model: str | None, max_tokens: int | None, verbo
         if host.state is not HostState.READY:
             print(f"offgrid: {host.error}", file=sys.stderr)
             return 1
+        for notice in host.notices:
+            print(f"offgrid: warning: {notice}", file=sys.stderr)
         uri = path.resolve().as_uri()
         req = CompletionRequest(text=text, line=line - 1, column=col - 1, slot=str(path), invoked=True, uri=uri)
         suggestion = host.submit_completion(req).future.result()

@@ -3,9 +3,10 @@
 import platform
 import sys
 from pathlib import Path
+from typing import Any
 
 from offgrid import __version__
-from offgrid.config import Settings
+from offgrid.config import Settings, parse_settings
 from offgrid.errors import OffgridError
 from offgrid.models.presets import PRESETS
 from offgrid.models.resolve import cached_preset_path
@@ -32,16 +33,51 @@ def _model_path(choice: str) -> Path:
     return Path(choice).expanduser()
 
 
-def run_doctor(model: str | None) -> int:
+def run_doctor(model: str | None, options: dict[str, Any] | None = None) -> int:
+    settings, problem = parse_settings(options or {}, Settings(model=model))
+    if problem:
+        print(f"NOT READY: {problem}")
+        return 1
+    _row("offgrid", __version__)
+    _row("python", f"{platform.python_version()} ({sys.executable})")
+    if settings.backend != "local":
+        return _doctor_remote(settings)
+    return _doctor_local(settings)
+
+
+def _doctor_remote(settings: Settings) -> int:
+    """A model server: no local model is looked at or loaded."""
+    from offgrid.engine.backends.health import check_backend
+    from offgrid.engine.backends.remote import make_remote_backend
+
+    _row("backend", f"{settings.backend} (remote model server)")
+    try:
+        backend, warnings = make_remote_backend(settings.backend, settings.remote, settings.preset)
+    except OffgridError as e:
+        print(f"NOT READY: {e}")
+        return 1
+    try:
+        for w in warnings:
+            _row("warning", w)
+        rows, problem = check_backend(backend)
+        for name, value in rows:
+            _row(name, value)
+    finally:
+        backend.close()
+    if problem:
+        print(f"NOT READY: {problem}")
+        return 1
+    print("READY: completions can work")
+    return 0
+
+
+def _doctor_local(settings: Settings) -> int:
     import llama_cpp
 
     from offgrid.engine.model import Model, physical_cores
     from offgrid.host import quiet_llama
 
     quiet_llama(False)
-    settings = Settings(model=model)
-    _row("offgrid", __version__)
-    _row("python", f"{platform.python_version()} ({sys.executable})")
     _row("llama-cpp-python", llama_cpp.__version__)
     _row("cpu features", _cpu_features())
     _row("threads", settings.engine.threads or f"{physical_cores()} (physical cores)")

@@ -38,3 +38,19 @@ class Generation:
     n_changed: int = 0  # prompt tokens not in an in-order match with the cached prompt: what the edit changed
     first_token: int | None = None  # the first generated token (exclude it to ask for an alternative)
     tokens: tuple[int, ...] = ()  # the generated ids (so a stopped generation can be continued exactly)
+    round_trip_ms: float | None = None  # remote backends: request sent to stream closed, as offgrid saw it
+    server_ms: float | None = None  # remote backends: the server's own prompt + generation time, when it says
+
+
+def after_skip(rule: StopRule, skip: str) -> StopRule:
+    """Apply `rule` to the text after `skip` (held-back typed text the engine regenerates first)."""
+    if not skip:
+        return rule
+
+    def wrapped(text: str) -> int | None:
+        if not text.startswith(skip):
+            return None
+        cut = rule(text[len(skip) :])
+        return None if cut is None else cut + len(skip)
+
+    return wrapped

@@ -10,7 +10,7 @@ from lsprotocol import types
 
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.complete.speculation import accepted_request
-from offgrid.errors import Cancelled, OffgridError
+from offgrid.errors import Cancelled, OffgridError, RemoteError
 from offgrid.host import HostState
 from offgrid.lsp.documents import Document
 from offgrid.lsp.positions import column_to_utf16
@@ -60,6 +60,8 @@ async def inline_completion_handler(
     suggestion = await _run(ls, req)
     if suggestion is None:
         return EMPTY
+    if suggestion.generation is not None and suggestion.generation.round_trip_ms is not None:
+        _remote_answered(ls)
     _publish(ls, _metrics(doc.uri, suggestion, t0))
     if suggestion.text and suggestion.replace_to_column == suggestion.column:  # memory answers only insert
         ls.suggestions.remember(doc.uri, req.text, offset, suggestion.text)
@@ -82,9 +84,26 @@ async def _run(ls: "OffgridServer", req: CompletionRequest) -> Suggestion | None
         raise
     except Cancelled:
         return None
+    except RemoteError as e:
+        _remote_failed(ls, str(e))
+        return None
     except OffgridError as e:
         log.warning("completion failed: %s", e)
         return None
+
+
+def _remote_failed(ls: "OffgridServer", problem: str) -> None:
+    """Tell the user once per outage, not per keystroke; every request tries the server again."""
+    log.warning("remote completion failed: %s", problem)
+    if ls.remote_problem is None:
+        ls.show(f"{problem} (suggestions resume once it answers again)", types.MessageType.Warning)
+    ls.remote_problem = problem
+
+
+def _remote_answered(ls: "OffgridServer") -> None:
+    if ls.remote_problem is not None:
+        ls.remote_problem = None
+        ls.show("the model server answers again", types.MessageType.Info)
 
 
 def _prefetch(ls: "OffgridServer", req: CompletionRequest, offset: int, text: str) -> None:
@@ -131,6 +150,9 @@ def _metrics(uri: str, s: Suggestion, t0: float) -> dict[str, Any]:
             promptMs=round(g.prompt_ms, 1),
             generateMs=round(g.generate_ms, 1),
         )
+        if g.round_trip_ms is not None:  # remote: what the HTTP exchange took, and the server's own figure
+            out["roundTripMs"] = round(g.round_trip_ms, 1)
+            out["remoteServerMs"] = None if g.server_ms is None else round(g.server_ms, 1)
     return out
 
 

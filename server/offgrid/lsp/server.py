@@ -35,6 +35,7 @@ class OffgridServer(LanguageServer):
         self.last: dict[str, Any] = {}
         self.suggestions = SuggestionCache()
         self.counts: dict[str, int] = {}  # answers by source: model, typed-through, prefetch
+        self.remote_problem: str | None = None  # the model server's failure the user was last told about
         self.context = ContextService(self.settings.context)
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
@@ -72,6 +73,8 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
                 f"{ls.host.error}. Set `model` to a GGUF path or a preset in the offgrid settings, "
                 "or run `offgrid doctor` in a terminal."
             )
+        for notice in ls.host.notices:
+            ls.show(notice, types.MessageType.Warning)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: OffgridServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -162,7 +165,9 @@ def _status(ls: OffgridServer) -> dict[str, Any]:
             "contextSize": host.model.n_ctx,
         }
     if host and host.completer is not None:
-        out["totals"] = dict(host.completer.engine.totals)
+        out["backend"] = host.completer.backend.describe()
+        if host.completer.engine is not None:
+            out["totals"] = dict(host.completer.engine.totals)
         out["dropped"] = host.worker.dropped
         out["actionsRunning"] = host.actions_running()
         out["answers"] = dict(ls.counts)

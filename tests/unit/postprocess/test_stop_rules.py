@@ -1,11 +1,11 @@
 from offgrid.complete.postprocess.stop_rules import (
-    after_skip,
     blank_after_statement,
     leaves_block,
     repeats_suffix,
     single_line,
     stop_rule,
 )
+from offgrid.engine.generation import after_skip
 
 from tests.support.marked import parse_marked
 

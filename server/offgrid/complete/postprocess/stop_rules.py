@@ -135,20 +135,6 @@ def earliest(*rules: StopRule) -> StopRule:
     return rule
 
 
-def after_skip(rule: StopRule, skip: str) -> StopRule:
-    """Apply `rule` to the text after `skip` (held-back typed text the engine regenerates first)."""
-    if not skip:
-        return rule
-
-    def wrapped(text: str) -> int | None:
-        if not text.startswith(skip):
-            return None
-        cut = rule(text[len(skip) :])
-        return None if cut is None else cut + len(skip)
-
-    return wrapped
-
-
 StopRules = Callable[[PostContext], StopRule]
 MULTILINE_RULES: tuple[StopRules, ...] = (repeats_suffix, leaves_block, blank_after_statement)
 

@@ -1,0 +1,125 @@
+// The extension in the real VS Code workbench (code-server) driven through Chromium: typing shows the server's
+// inline suggestion as ghost text, Tab accepts it, the status bar shows the model and latency; with --actions,
+// "offgrid: Rewrite selection…" asks in an input box and the server rewrites the selection, and
+// "offgrid: Code actions…" applies "offgrid: Add docstring". Run through workbench-check.sh, which starts code-server.
+// Usage: node workbench-check.js URL [--actions]   (screenshots go to $SHOTS, default the current folder)
+const { chromium } = require("playwright-core");
+const assert = require("node:assert/strict");
+
+const url = process.argv[2];
+const actions = process.argv.includes("--actions");
+const shots = process.env.SHOTS || ".";
+const step = (s) => console.log(new Date().toISOString().slice(11, 19), s);
+
+async function run(page) {
+  const text = async () =>
+    (await page.locator(".editor-instance .view-lines .view-line").allInnerTexts())
+      .map((l) => l.replace(/\u00a0/g, " "))
+      .join("\n");
+  const gotoLine = async (n) => {
+    await page.keyboard.press("Control+G");
+    await page.keyboard.type(String(n));
+    await page.keyboard.press("Enter");
+  };
+  const selectTwoLines = async (n) => {
+    await gotoLine(n);
+    await page.keyboard.press("Home");
+    await page.keyboard.press("Shift+ArrowDown");
+    await page.keyboard.press("Shift+End");
+  };
+  const command = async (title) => {
+    await page.keyboard.press("F1");
+    await page.keyboard.type(title);
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press("Enter");
+  };
+  const waitChange = async (before, what) => {
+    for (let i = 0; i < 360 && (await text()) === before; i++) await page.waitForTimeout(500);
+    assert.notEqual(await text(), before, what);
+  };
+
+  await page.goto(url);
+  await page.waitForSelector(".monaco-workbench", { timeout: 120000 });
+  await page.waitForTimeout(3000);
+  await page.keyboard.press("Control+P");
+  await page.keyboard.type("calc.py");
+  await page.locator(".quick-input-list .monaco-list-row").first().waitFor({ timeout: 30000 });
+  await page.waitForTimeout(500);
+  await page.keyboard.press("Enter");
+  await page.locator('.tab[aria-label*="calc.py"]').first().waitFor({ timeout: 60000 });
+  step("editor open");
+
+  const bar = page.locator('[id*="offgrid.status"]').first();
+  await bar.waitFor({ timeout: 60000 });
+  for (let i = 0; i < 300 && /loading|starting/.test(await bar.innerText()); i++) await page.waitForTimeout(1000);
+  step("status bar: " + (await bar.innerText()));
+  assert.match(await bar.innerText(), /qwen|gguf|offgrid/);
+
+  // 1. Ghost text after `return a` in subtract, accepted with Tab.
+  await page.click(".editor-instance .monaco-editor .view-lines");
+  await gotoLine(10);
+  await page.keyboard.press("End");
+  await page.keyboard.type(" a", { delay: 80 });
+  const ghost = page.locator(".editor-instance .ghost-text-decoration");
+  await ghost.first().waitFor({ timeout: 120000 });
+  await page.waitForTimeout(300);
+  const shown = (await ghost.allInnerTexts()).join("").replace(/\u00a0/g, " ");
+  step("ghost text: " + JSON.stringify(shown));
+  await page.screenshot({ path: `${shots}/ghost.png` });
+  assert.ok(shown.trim().length > 0, "a suggestion is shown");
+  await page.keyboard.press("Tab");
+  await page.waitForTimeout(500);
+  const line = (await text()).split("\n")[9];
+  step("line after Tab: " + JSON.stringify(line));
+  assert.equal(line, "    return a" + shown, "Tab inserts what was shown");
+  step("status bar: " + (await bar.innerText()));
+  assert.match(await bar.innerText(), /\d+ ms$/, "the status bar shows the last latency");
+  await page.keyboard.press("Escape");
+
+  if (!actions) {
+    return;
+  }
+  // 2. Rewrite selection… on add(a, b): the instruction comes from the input box.
+  await selectTwoLines(5);
+  let before = await text();
+  await command("offgrid: Rewrite selection");
+  await page.locator(".quick-input-widget", { hasText: "What should change?" }).waitFor({ timeout: 10000 });
+  step("input box shown");
+  await page.keyboard.type("rename the parameters a and b to x and y");
+  await page.keyboard.press("Enter");
+  await waitChange(before, "the rewrite changed the text");
+  step("after the rewrite:\n" + (await text()));
+  await page.screenshot({ path: `${shots}/rewrite.png` });
+
+  // 3. offgrid: Code actions… on subtract: Add docstring.
+  await selectTwoLines(9);
+  before = await text();
+  await command("offgrid: Code actions");
+  const item = page.locator(".quick-input-list .monaco-list-row", { hasText: "offgrid: Add docstring" });
+  await item.waitFor({ timeout: 60000 });
+  step("code actions: " + (await page.locator(".quick-input-list").innerText()).replace(/\n/g, " | "));
+  await item.click();
+  await waitChange(before, "Add docstring changed the text");
+  step("after Add docstring:\n" + (await text()));
+  await page.screenshot({ path: `${shots}/docstring.png` });
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox"],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    await run(page);
+    step("PASS");
+  } catch (e) {
+    await page.screenshot({ path: `${shots}/failure.png` }).catch(() => {});
+    throw e;
+  } finally {
+    await browser.close();
+  }
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+/** offgrid for VS Code: activate starts the server through vscode-languageclient, deactivate stops it. */
+import * as vscode from "vscode";
+import { LanguageClient } from "vscode-languageclient/node";
+import { askRewrite, pickCodeAction, RewriteTarget, selectionTarget } from "./commands";
+import { findServerCommand, systemLookup } from "./python";
+import { createClient } from "./server";
+import { enabledFor, OffgridConfig, readConfig, RESTART_KEYS } from "./settings";
+import { Metrics, ServerStatus, statusLines } from "./statusText";
+import { StatusItem } from "./status";
+
+let client: LanguageClient | undefined;
+let statusItem: StatusItem | undefined;
+let enabled = true;
+
+function config(): OffgridConfig {
+  const section = vscode.workspace.getConfiguration("offgrid");
+  return readConfig((key) => section.get(key));
+}
+
+async function fetchStatus(): Promise<ServerStatus | undefined> {
+  if (!client?.isRunning()) {
+    return undefined;
+  }
+  return client.sendRequest<ServerStatus>("offgrid/status", {});
+}
+
+/** Poll offgrid/status until the model has loaded (or failed), for the status bar. */
+async function watchLoading(): Promise<void> {
+  for (let i = 0; i < 600 && client?.isRunning(); i++) {
+    const status = await fetchStatus().catch(() => undefined);
+    statusItem?.update({ status });
+    if (status && status.state !== "loading" && status.state !== "starting") {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+async function start(output: vscode.LogOutputChannel): Promise<void> {
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const launch = findServerCommand(config(), systemLookup(folders));
+  output.info(`starting ${launch.command} ${launch.args.join(" ")}`);
+  client = createClient(launch, config, (doc) => enabled && enabledFor(config().enable, doc.languageId), output);
+  client.onNotification("offgrid/metrics", (m: Metrics) => statusItem?.update({ last: m }));
+  statusItem?.update({ status: { state: "starting" } });
+  try {
+    await client.start();
+  } catch (e) {
+    statusItem?.update({ status: { state: "failed", error: String(e) } });
+    void vscode.window.showErrorMessage(
+      `offgrid: could not start \`${launch.command}\`: ${e}. Set offgrid.command or offgrid.python.`,
+    );
+    return;
+  }
+  void watchLoading();
+}
+
+async function stop(): Promise<void> {
+  const old = client;
+  client = undefined;
+  if (old) {
+    await old.stop().catch(() => undefined);
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel("offgrid", { log: true });
+  statusItem = new StatusItem();
+  context.subscriptions.push(output, statusItem);
+  const command = (name: string, run: (...args: never[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(name, run));
+
+  command("offgrid.toggle", () => {
+    enabled = !enabled;
+    statusItem?.update({ enabled });
+  });
+  command("offgrid.showStatus", async () => {
+    const lines = statusLines(await fetchStatus().catch(() => undefined), statusItem?.last);
+    output.appendLine(lines.join("\n"));
+    output.show(true);
+  });
+  command("offgrid.restart", async () => {
+    await stop();
+    await start(output);
+  });
+  command("offgrid.codeActions", pickCodeAction);
+  command("offgrid.rewriteSelection", () => askRewrite(client, selectionTarget(client)));
+  command("offgrid.askRewrite", (target: RewriteTarget) => askRewrite(client, target));
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (RESTART_KEYS.some((key) => e.affectsConfiguration(`offgrid.${key}`))) {
+        await stop();
+        await start(output);
+      }
+    }),
+  );
+  await start(output);
+}
+
+export async function deactivate(): Promise<void> {
+  await stop();
+}

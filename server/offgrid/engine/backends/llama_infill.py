@@ -1,0 +1,90 @@
+"""llama.cpp's `llama-server` /infill: the server owns the FIM format and the prompt cache; offgrid sends the
+pieces (prefix, suffix, the typed part as `prompt`, other files as `input_extra`) and reads the stream."""
+
+import threading
+from typing import Any
+
+from offgrid.engine.backends.base import InfillRequest
+from offgrid.engine.backends.http import HttpClient, RemoteSettings
+from offgrid.engine.backends.streamed import CHARS_PER_TOKEN, Collector, fit_prefix, fit_suffix, hold_back_space
+from offgrid.engine.generation import Generation
+from offgrid.errors import Cancelled, RemoteError
+
+_REASONS = {"eos": "end", "word": "end", "limit": "max_tokens"}
+
+
+def infill_body(req: InfillRequest) -> dict[str, Any]:
+    """The /infill request for `req` (greedy, streamed, prompt cache on)."""
+    ctx = req.context
+    stub = ctx.stub if ctx else ""  # the current file's rows above the window
+    body: dict[str, Any] = {
+        "input_prefix": stub + fit_prefix(req.prefix, req.prefix_tokens * CHARS_PER_TOKEN, req.step_lines),
+        "input_suffix": fit_suffix(req.suffix, req.suffix_tokens * CHARS_PER_TOKEN),
+        "input_extra": [{"filename": f.path, "text": f.text} for f in (ctx.files if ctx else ())],
+        "prompt": hold_back_space(req.typed)[0],
+        "n_predict": req.max_tokens,
+        "stream": True,
+        "cache_prompt": True,
+        "temperature": 0,  # greedy, as the local engine
+    }
+    if req.indent > 0:
+        body["n_indent"] = req.indent
+    if req.generate_time_limit_s is not None:
+        body["t_max_predict_ms"] = round(req.generate_time_limit_s * 1000)
+    return body
+
+
+class LlamaInfillBackend:
+    """Completions from a llama.cpp server's /infill endpoint."""
+
+    name = "infill"
+
+    def __init__(self, base_url: str, settings: RemoteSettings, key: str | None) -> None:
+        self.http = HttpClient(base_url, settings, key)
+        self.settings = settings
+
+    def infill(self, req: InfillRequest, cancel: threading.Event | None = None) -> Generation:
+        """Stream one /infill answer; stop rules close the stream early."""
+        c = Collector(req, held=hold_back_space(req.typed)[1])
+        final: dict[str, Any] = {}
+
+        def on_event(event: dict[str, Any]) -> bool:
+            content = event.get("content")
+            if not isinstance(content, str):
+                raise RemoteError(f"{self.http.base_url}/infill sent a malformed stream: an event without content")
+            go_on = c.add(content)
+            if event.get("stop"):
+                final.update(event)
+                return False
+            return go_on
+
+        try:
+            self.http.run(self.http.stream_events("/infill", infill_body(req), on_event), cancel)
+        except Cancelled:
+            c.reason = "cancelled"
+            return c.generation()
+        if not c.stopped_here:
+            c.reason = _REASONS.get(str(final.get("stop_type")), "end")
+        t = final.get("timings") or {}
+        evaluated = int(t.get("prompt_n", final.get("tokens_evaluated", 0)) or 0)
+        cached = int(t.get("cache_n", 0) or 0)
+        return c.generation(
+            n_prompt=int(final.get("tokens_evaluated", evaluated + cached) or 0),
+            n_reused=cached,
+            n_evaluated=evaluated,
+            n_generated=int(final["tokens_predicted"]) if "tokens_predicted" in final else None,
+            server_prompt_ms=t.get("prompt_ms"),
+            server_generate_ms=t.get("predicted_ms"),
+        )
+
+    def needs_repair(self, slot: str) -> bool:
+        return False
+
+    def repair(self, slot: str, cancel: threading.Event | None = None) -> int:
+        return 0
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.name, "url": self.http.base_url}
+
+    def close(self) -> None:
+        self.http.close()

@@ -1,0 +1,142 @@
+"""OpenAI-compatible /v1/completions (vLLM, Ollama, llama-cpp-python's server, llama-server): offgrid renders
+the raw FIM prompt with its own templates, since the server has no infill endpoint of its own."""
+
+import threading
+from typing import Any
+
+from offgrid.engine.backends.base import InfillRequest
+from offgrid.engine.backends.http import HttpClient, RemoteSettings
+from offgrid.engine.backends.streamed import CHARS_PER_TOKEN, Collector, fit_prefix, fit_suffix, hold_back_space
+from offgrid.engine.fim_text import FimTemplate, render_fim, template_for
+from offgrid.engine.generation import Generation
+from offgrid.errors import Cancelled, RemoteError
+
+_REASONS = {"stop": "end", "length": "max_tokens"}
+
+
+def completions_root(url: str) -> str:
+    """The server root, whether the user gave it with or without the /v1 suffix."""
+    return url[: -len("/v1")] if url.endswith("/v1") else url
+
+
+def choose_template(fim: str, model_id: str, preset: str) -> FimTemplate | None:
+    """The FIM format: `remote.fim` when set ("none" for prefix-only), else what the model's name implies, else
+    the preset's."""
+    if fim:
+        if fim.lower() == "none":
+            return None
+        t = template_for(fim)
+        if t is None:
+            raise RemoteError(f"remote.fim {fim!r} is not a FIM format or preset offgrid knows")
+        return t
+    return template_for(model_id) or template_for(preset)
+
+
+def completion_body(req: InfillRequest, model: str, t: FimTemplate | None) -> dict[str, Any]:
+    """The /v1/completions request: a raw FIM prompt, greedy, streamed."""
+    prefix = fit_prefix(req.prefix, req.prefix_tokens * CHARS_PER_TOKEN, req.step_lines)
+    suffix = fit_suffix(req.suffix, req.suffix_tokens * CHARS_PER_TOKEN)
+    body: dict[str, Any] = {
+        "prompt": render_fim(t, prefix, suffix, hold_back_space(req.typed)[0], req.context),
+        "max_tokens": req.max_tokens,
+        "temperature": 0,
+        "stream": True,
+    }
+    if model:
+        body["model"] = model
+    if t is not None and t.stop:
+        body["stop"] = list(t.stop[:4])  # OpenAI's API takes at most four
+    return body
+
+
+class OpenAICompletionsBackend:
+    """Completions from an OpenAI-compatible /v1/completions endpoint."""
+
+    name = "openai"
+
+    def __init__(self, base_url: str, settings: RemoteSettings, key: str | None, preset: str) -> None:
+        self.http = HttpClient(completions_root(base_url), settings, key)
+        self.settings = settings
+        self.preset = preset
+        self.model = settings.model
+        self.template = choose_template(settings.fim, self.model, preset)  # again once the model is known
+        self._resolved = False
+
+    def models(self) -> list[str]:
+        """The model ids the server lists."""
+        data = self.http.run(self.http.get_json("/v1/models"), None)
+        items = data.get("data") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise RemoteError(f"{self.http.base_url}/v1/models sent a malformed answer: no data list")
+        return [str(m.get("id")) for m in items if isinstance(m, dict) and m.get("id")]
+
+    def resolve(self) -> None:
+        """Pick the model (the first the server lists, unless set) and its FIM format, once."""
+        if self._resolved:
+            return
+        if not self.model:
+            ids = self.models()
+            self.model = ids[0] if ids else ""
+        self.template = choose_template(self.settings.fim, self.model, self.preset)
+        self._resolved = True
+
+    def infill(self, req: InfillRequest, cancel: threading.Event | None = None) -> Generation:
+        """Stream one completion; stop rules close the stream early."""
+        self.resolve()
+        c = Collector(req, self.template.stop if self.template else (), hold_back_space(req.typed)[1])
+        final: dict[str, Any] = {}
+
+        def on_event(event: dict[str, Any]) -> bool:
+            if "usage" in event and isinstance(event["usage"], dict):
+                final["usage"] = event["usage"]
+            if isinstance(event.get("timings"), dict):
+                final["timings"] = event["timings"]
+            choices = event.get("choices")
+            if not isinstance(choices, list):
+                raise RemoteError(f"{self.http.base_url}/v1/completions sent a malformed stream: no choices")
+            if not choices:
+                return True  # the usage-only chunk
+            choice = choices[0]
+            text = choice.get("text") if isinstance(choice, dict) else None
+            if not isinstance(text, str):
+                raise RemoteError(f"{self.http.base_url}/v1/completions sent a malformed stream: a choice without text")
+            go_on = c.add(text)
+            if choice.get("finish_reason"):
+                final["finish_reason"] = choice["finish_reason"]
+            return go_on
+
+        body = completion_body(req, self.model, self.template)
+        try:
+            self.http.run(self.http.stream_events("/v1/completions", body, on_event), cancel)
+        except Cancelled:
+            c.reason = "cancelled"
+            return c.generation()
+        if not c.stopped_here:
+            c.reason = _REASONS.get(str(final.get("finish_reason")), "end")
+        usage, t = final.get("usage") or {}, final.get("timings") or {}
+        n_prompt = int(usage.get("prompt_tokens", 0) or 0)
+        return c.generation(
+            n_prompt=n_prompt or int(t.get("prompt_n", 0) or 0) + int(t.get("cache_n", 0) or 0),
+            n_reused=int(t.get("cache_n", 0) or 0),
+            n_evaluated=int(t.get("prompt_n", n_prompt) or 0),
+            n_generated=int(usage["completion_tokens"]) if "completion_tokens" in usage else None,
+            server_prompt_ms=t.get("prompt_ms"),
+            server_generate_ms=t.get("predicted_ms"),
+        )
+
+    def needs_repair(self, slot: str) -> bool:
+        return False
+
+    def repair(self, slot: str, cancel: threading.Event | None = None) -> int:
+        return 0
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "kind": self.name,
+            "url": self.http.base_url,
+            "model": self.model or None,
+            "fim": self.template.name if self.template else None,
+        }
+
+    def close(self) -> None:
+        self.http.close()
