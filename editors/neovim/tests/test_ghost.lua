@@ -1,5 +1,6 @@
 -- Ghost text drawing without a server: a multi-line suggestion is inline text plus virtual lines, a suggestion
--- that replaces the text after the cursor is drawn around it, and accept-word/line take the right part.
+-- that replaces the text after the cursor is drawn around it, accept-word/line take the right part, and with no
+-- suggestion shown the keys do what they did before offgrid mapped them (another plugin's Tab, or the plain key).
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/helpers.lua")
 local ghost = require("offgrid.ghost")
 local inline = require("offgrid.inline")
@@ -31,4 +32,24 @@ H.run(function()
   H.eq("héllo", inline.chunk("héllo wörld", "word"), "UTF-8 letters are word characters")
   H.eq("return a + b", inline.chunk("return a + b\nprint(x)", "line"), "accept line stops at the line end")
   H.eq("\n    print(x)", inline.chunk("\n    print(x)\nmore", "line"), "from a line break, the next line")
+
+  -- Keys with nothing shown: a Lua mapping made before offgrid's runs, an expr mapping's keys are typed, and a key
+  -- nobody mapped keeps its meaning.
+  vim.keymap.set("i", "<Tab>", function()
+    vim.g.previous_tab = (vim.g.previous_tab or 0) + 1
+  end, { desc = "a completion plugin's Tab" })
+  vim.keymap.set("i", "<C-]>", function()
+    return "XY"
+  end, { expr = true })
+  require("offgrid.config").set({})
+  require("offgrid.keys").map()
+  H.eq("offgrid accept", vim.fn.maparg("<Tab>", "i", false, true).desc, "offgrid maps Tab")
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, { "" })
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  H.type("iab<Tab><C-]><M-Down>c")
+  H.wait("the keys", function()
+    return vim.api.nvim_get_current_line():find("c$")
+  end, 5000)
+  H.eq(1, vim.g.previous_tab, "Tab ran the earlier mapping")
+  H.eq("abXYc", vim.api.nvim_get_current_line(), "the expr mapping's keys were typed; M-Down changed nothing")
 end)

@@ -63,15 +63,12 @@ H.run(function()
   H.eq(before .. "\t", vim.api.nvim_buf_get_lines(buf, 1, 2, false)[1], "Tab falls through when nothing is shown")
   H.type("<Esc>")
 
-  -- 5. :Offgrid status: the server's state, model and the last request's figures.
-  local lines
-  require("offgrid.status").fetch(function(l)
-    lines = l
+  -- 5. :Offgrid status: the server's state, model and the last request's figures, in the message history.
+  vim.cmd("Offgrid status")
+  local text = H.wait(":Offgrid status output", function()
+    local out = vim.api.nvim_exec2("messages", { output = true }).output
+    return out:find("state: ", 1, true) and out
   end)
-  H.wait("status", function()
-    return lines
-  end)
-  local text = table.concat(lines, "\n")
   H.log(text)
   H.truthy(text:find("state: ready", 1, true), "status says ready")
   H.truthy(text:find("model: ", 1, true), "status names the model")

@@ -1,5 +1,6 @@
 -- Typing through a suggestion keeps its rest on screen without waiting for the server, typing something else
--- hides it, and a keystroke cancels the request still in flight ($/cancelRequest) so only the last one is shown.
+-- hides it, a keystroke cancels the request still in flight ($/cancelRequest) so only the last one is shown,
+-- and next/previous ask explicitly for several suggestions and cycle through them.
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/helpers.lua")
 local config = require("offgrid.config")
 
@@ -62,4 +63,38 @@ H.run(function()
   H.log("cancelled:", cancels, "final suggestion:", final)
   H.truthy(cancels >= 1, "superseded requests were cancelled")
   H.eq(ghost, final, "the suggestion shown is the one for the current text")
+
+  -- 4. Next (<M-]>) asks explicitly: the server answers with several suggestions, next and previous cycle.
+  -- (After `*`, which no remembered suggestion predicted: the server answers those from memory, one at a time.)
+  config.options.debounce_ms = 3600000
+  local inline = require("offgrid.inline")
+  H.type("*")
+  H.wait("the *", function()
+    return line() == "    return a*"
+  end)
+  H.type("<M-]>")
+  local count = H.wait("several suggestions", function()
+    local n = inline.count()
+    return n > 1 and n
+  end)
+  local seen = { H.ghost(buf) }
+  for i = 2, count do
+    H.type("<M-]>")
+    H.wait("suggestion " .. i, function()
+      return select(2, inline.count()) == i
+    end)
+    seen[i] = H.ghost(buf)
+  end
+  H.log("suggestions:", seen)
+  H.truthy(seen[1] ~= seen[2], "the second suggestion differs from the first")
+  H.type("<M-[>")
+  H.wait("back one", function()
+    return select(2, inline.count()) == count - 1
+  end)
+  H.eq(seen[count - 1], H.ghost(buf), "previous shows the one before")
+  H.type("<Tab>")
+  H.wait("accepted", function()
+    return line() ~= "    return a*"
+  end)
+  H.eq("    return a*" .. seen[count - 1], line(), "Tab accepts the suggestion shown")
 end)

@@ -1,7 +1,16 @@
 /** Commands: toggle, status, restart, the code action picker, and "Rewrite selection…" (also the client side of
  * the server's "Rewrite selection…" code action, whose command `offgrid.askRewrite` asks for the instruction). */
 import * as vscode from "vscode";
-import { ExecuteCommandRequest, LanguageClient, Range as LspRange } from "vscode-languageclient/node";
+import {
+  CodeAction,
+  CodeActionRequest,
+  CodeActionResolveRequest,
+  CodeActionTriggerKind,
+  Command,
+  ExecuteCommandRequest,
+  LanguageClient,
+  Range as LspRange,
+} from "vscode-languageclient/node";
 
 export interface RewriteTarget {
   uri: string;
@@ -43,21 +52,26 @@ export function selectionTarget(client: LanguageClient | undefined): RewriteTarg
   return { uri: editor.document.uri.toString(), range: client.code2ProtocolConverter.asRange(editor.selection) };
 }
 
-/** Show offgrid's code actions for the selection in a quick pick and run the chosen one. */
-export async function pickCodeAction(): Promise<void> {
+/** Is this entry of a codeAction answer a CodeAction (not a bare Command)? */
+function isCodeAction(a: Command | CodeAction): a is CodeAction {
+  return typeof (a as Command).command !== "string";
+}
+
+/** List offgrid's code actions for the selection in a quick pick and run the chosen one. Only the chosen action is
+ * resolved: resolving runs the model (VS Code's vscode.executeCodeActionProvider would resolve every one). */
+export async function pickCodeAction(client: LanguageClient | undefined): Promise<void> {
   const editor = vscode.window.activeTextEditor;
-  if (!editor) {
+  if (!client || !editor) {
     return;
   }
-  const actions =
-    (await vscode.commands.executeCommand<vscode.CodeAction[]>(
-      "vscode.executeCodeActionProvider",
-      editor.document.uri,
-      editor.selection,
-      undefined,
-      50,
-    )) ?? [];
-  const ours = actions.filter((a) => a.title.startsWith("offgrid: ") || a.command?.command === "offgrid.askRewrite");
+  const c2p = client.code2ProtocolConverter;
+  const here = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.range.intersection(editor.selection));
+  const answer = await client.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri: editor.document.uri.toString() },
+    range: c2p.asRange(editor.selection),
+    context: { diagnostics: await c2p.asDiagnostics(here), triggerKind: CodeActionTriggerKind.Invoked },
+  });
+  const ours = (answer ?? []).filter(isCodeAction).filter((a) => a.title.startsWith("offgrid: "));
   if (ours.length === 0) {
     void vscode.window.showInformationMessage("offgrid: no code actions here.");
     return;
@@ -69,10 +83,15 @@ export async function pickCodeAction(): Promise<void> {
   if (!picked) {
     return;
   }
-  if (picked.action.edit) {
-    await vscode.workspace.applyEdit(picked.action.edit);
+  let action = picked.action;
+  if (!action.edit && !action.command) {
+    action = await client.sendRequest(CodeActionResolveRequest.type, action);
   }
-  if (picked.action.command) {
-    await vscode.commands.executeCommand(picked.action.command.command, ...(picked.action.command.arguments ?? []));
+  if (action.edit) {
+    await vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(action.edit));
+  }
+  if (action.command) {
+    // offgrid.askRewrite is ours; the server's commands are registered by the client from its capabilities
+    await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
   }
 }

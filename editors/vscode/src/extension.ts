@@ -83,7 +83,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await stop();
     await start(output);
   });
-  command("offgrid.codeActions", pickCodeAction);
+  command("offgrid.codeActions", () => pickCodeAction(client));
   command("offgrid.rewriteSelection", () => askRewrite(client, selectionTarget(client)));
   command("offgrid.askRewrite", (target: RewriteTarget) => askRewrite(client, target));
 

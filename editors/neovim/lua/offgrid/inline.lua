@@ -158,6 +158,12 @@ function M.visible()
   return current() ~= nil
 end
 
+--- How many suggestions the last answer held, and which one is shown (1-based).
+---@return integer count, integer index
+function M.count()
+  return #state.list, state.index
+end
+
 local WORD = "[%w_\128-\255]+"
 
 --- The part of `text` that "accept word" or "accept line" takes.
@@ -216,7 +222,7 @@ function M.cycle(step)
   end
 end
 
---- Hide the suggestion until the next edit.
+--- Hide the suggestion; the next keystroke or cursor move asks again.
 ---@return boolean shown whether there was one to hide
 function M.dismiss()
   local shown = M.visible()

@@ -67,15 +67,19 @@ end
 --- Run the key's own action, called through <Cmd> so that it may edit the buffer.
 ---@param name string
 function M.run(name)
-  local lhs = config.options.keys[name]
-  if not M.actions[name]() and lhs then
-    M.fall_through(lhs)
+  if not M.actions[name]() then
+    M.fall_through(name)
   end
 end
 
---- Do what `lhs` did before offgrid mapped it.
----@param lhs string
-function M.fall_through(lhs)
+--- Do what the key for `name` did before offgrid mapped it. (Called with the name, not the key: the keys in an
+--- expr mapping's result are replaced by their codes, `"<Tab>"` in a Lua string included.)
+---@param name string
+function M.fall_through(name)
+  local lhs = config.options.keys[name]
+  if not lhs then
+    return
+  end
   local prev = previous[lhs]
   local keys = lhs
   if prev and prev.callback then
@@ -87,7 +91,8 @@ function M.fall_through(lhs)
   elseif prev and prev.rhs and prev.rhs ~= "" then
     keys = prev.expr == 1 and vim.api.nvim_eval(prev.rhs) or prev.rhs
   end
-  local mode = (prev and prev.noremap == 0) and "m" or "n"
+  -- "i": before keys already typed after this one
+  local mode = ((prev and prev.noremap == 0) and "m" or "n") .. "i"
   vim.api.nvim_feedkeys(vim.keycode(keys), mode, false)
 end
 
@@ -103,7 +108,7 @@ function M.map()
         if active(name) then
           return ("<Cmd>lua require('offgrid.keys').run(%q)<CR>"):format(name)
         end
-        return ("<Cmd>lua require('offgrid.keys').fall_through(%q)<CR>"):format(lhs)
+        return ("<Cmd>lua require('offgrid.keys').fall_through(%q)<CR>"):format(name)
       end, { expr = true, silent = true, desc = "offgrid " .. name })
     end
   end

@@ -5,7 +5,7 @@
 ---@field accept? string|false Accept the whole suggestion (default "<Tab>").
 ---@field accept_word? string|false Accept the next word (default "<M-Right>").
 ---@field accept_line? string|false Accept the rest of the line (default "<M-Down>").
----@field dismiss? string|false Hide the suggestion until the next edit (default "<C-]>").
+---@field dismiss? string|false Hide the suggestion; the next keystroke asks again (default "<C-]>").
 ---@field next? string|false Next suggestion, or ask for one when none is shown (default "<M-]>").
 ---@field prev? string|false Previous suggestion (default "<M-[>").
 
