@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     cons.add_argument("--seed", type=int, default=1)
     cons.add_argument("--reuse", default="chunks", choices=["chunks", "prefix"], help="the cache reuse to check")
     cons.add_argument("--repair", action="store_true", help="recompute shifted cache after each edit (a user pause)")
+    cons.add_argument("--threads", type=int, help="llama.cpp threads (default: the physical cores)")
 
     ctx = bench_sub.add_parser("context", help="repository-level completion with and without the context pack")
     ctx.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench" and args.bench == "consistency":
         from offgrid.bench.consistency import run_bench_consistency
 
-        return run_bench_consistency(args.model, args.edits, args.seed, args.reuse, args.repair)
+        return run_bench_consistency(args.model, args.edits, args.seed, args.reuse, args.repair, args.threads)
     if args.command == "bench" and args.bench == "latency" and args.backend != "local":
         from offgrid.bench.remote_latency import run_bench_remote
 

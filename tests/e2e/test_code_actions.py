@@ -231,3 +231,19 @@ async def test_cancelling_a_resolve_stops_the_model(slow_model):
             await asyncio.sleep(0.02)
         assert (await status(client))["actionsRunning"] == 0  # the model stopped it
         assert editor.texts[URI] == TEXT and not editor.applied
+
+
+async def test_other_languages_are_offered_a_doc_comment_and_a_body(tiny_model):
+    js = "export function add(a, b) {\n}\n\nfunction twice(x) {\n  return 2 * x;\n}\n"
+    async with running_server(str(tiny_model)) as client:
+        editor = Editor(client)
+        await wait_ready(client)
+        editor.open("file:///work/math.js", js, "javascript")
+        empty = await editor.code_actions("file:///work/math.js", (0, 20), (0, 20))
+        assert titles(empty) == [
+            "offgrid: Add doc comment",
+            "offgrid: Complete this function body",
+            "offgrid: Explain",
+        ]
+        full = await editor.code_actions("file:///work/math.js", (4, 4), (4, 4))
+        assert titles(full) == ["offgrid: Add doc comment", "offgrid: Explain"]

@@ -8,7 +8,7 @@ import time
 import pytest
 from lsprotocol import types
 
-from tests.support.lsp import complete, open_doc, running_server, status, wait_ready
+from tests.support.lsp import change_doc, complete, open_doc, running_server, status, wait_ready
 
 WIRE = '''"""Wire format for the relay."""
 
@@ -105,12 +105,33 @@ async def test_suggestion_uses_a_function_from_another_file(qwen_model, tmp_path
     main.write_text(MAIN)
     suggestions = {}
     for enabled in (True, False):
-        options = {"context": {"enabled": enabled}}
+        options = {"context": {"enabled": enabled}, "completion": {"promptTimeMs": None, "generateTimeMs": None}}
         async with running_server(str(qwen_model), options, workspace=str(tmp_path)) as client:
             await wait_ready(client, timeout=120)
-            await wait_indexed(client, 2)
+            if enabled:
+                await wait_indexed(client, 2)
             open_doc(client, main.as_uri(), MAIN)
             result = await complete(client, main.as_uri(), 5, 16, invoked=True)
             suggestions[enabled] = result.items[0].insert_text if result and result.items else ""
     assert suggestions[True].startswith("encode_packet_v3("), suggestions
     assert "encode_packet_v3" not in suggestions[False], suggestions  # the model cannot guess the name alone
+
+
+async def test_the_tree_follows_incremental_changes(tiny_model, tmp_path):
+    """Names typed into the document through didChange reach the pack: the server's tree saw the edits."""
+    (tmp_path / "wire.py").write_text(WIRE)
+    main = tmp_path / "main.py"
+    options = {"completion": {"prefetch": False}}  # status shows the last pack built: not a prefetch's
+    async with running_server(str(tiny_model), options, workspace=str(tmp_path)) as client:
+        await wait_ready(client)
+        await wait_indexed(client, 1)
+        open_doc(client, main.as_uri(), "def send(sock):\n    \n")
+        await complete(client, main.as_uri(), 1, 4)
+        first = (await status(client))["context"]["lastPack"]
+        assert first["files"] == [] and first["mode"] == "multi"
+        change_doc(client, main.as_uri(), 2, (0, 0), (0, 0), "from wire import Packet\n\n")
+        change_doc(client, main.as_uri(), 3, (3, 4), (3, 4), "packet = Packet(")
+        await complete(client, main.as_uri(), 3, 20)
+        after = (await status(client))["context"]["lastPack"]
+        assert "Packet" in after["names"] and after["files"] == ["wire.py"]
+        assert after["mode"] == "single"

@@ -1,5 +1,6 @@
 """What a user sees, with the real Qwen2.5-Coder-0.5B model (and SmolLM2 for models without FIM)."""
 
+import asyncio
 import subprocess
 import sys
 
@@ -124,3 +125,26 @@ async def test_preset_download_shows_work_done_progress(tmp_path):
         kinds = [type(r).__name__ for r in reports]
         assert kinds[0] == "WorkDoneProgressBegin" and kinds[-1] == "WorkDoneProgressEnd", kinds
         assert any(k == "WorkDoneProgressReport" for k in kinds)
+
+
+async def test_prefetch_answers_after_accepting(qwen_model):
+    """After a suggestion is shown, the next one (as if it were accepted) is computed while the user reads it."""
+    text = "import os\n\n\ndef list_python_files(folder):\n    names = []\n"
+    text += "    for name in os.listdir(folder):\n        "
+    lines = text.split("\n")
+    async with running_server(str(qwen_model)) as client:
+        await wait_ready(client)
+        open_doc(client, URI, text)
+        first = await complete(client, URI, len(lines) - 1, len(lines[-1]))
+        shown = first.items[0].insert_text
+        assert "\n" not in shown  # one line (here an `if` header), so more is to come after it
+        deadline = asyncio.get_running_loop().time() + 120
+        while not (await status(client))["answers"].get("prefetched"):
+            assert asyncio.get_running_loop().time() < deadline, "nothing prefetched while idle"
+            await asyncio.sleep(0.1)
+        end = (len(lines) - 1, len(lines[-1]))
+        change_doc(client, URI, 2, end, end, shown)  # Tab
+        evaluated = (await status(client))["totals"]["evaluated"]
+        result = await complete(client, URI, end[0], end[1] + len(shown))
+        assert client.metrics[-1]["source"] == "prefetch" and result.items and result.items[0].insert_text.strip()
+        assert (await status(client))["totals"]["evaluated"] == evaluated  # the model did nothing

@@ -115,6 +115,7 @@ async def test_refused_connection_one_message_empty_suggestions_then_recovery(tm
         ("http500", "answered HTTP 500: model crashed", {}),
         ("malformed", "malformed answer (not JSON)", {}),
         ("unstreamed", "no server-sent events", {}),
+        ("drop", "broke off the answer", {}),
         ("silent", "sent nothing for 0.5 s", {"readTimeoutMs": 500}),
     ],
 )

@@ -5,23 +5,10 @@ from pathlib import Path
 
 import pytest
 from offgrid.engine.generation import GenerationRequest
-from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
 from offgrid.errors import ModelError
-from offgrid.host import quiet_llama
 
 from tests.support.tiny_gguf import write_tiny_gguf
-
-quiet_llama(False)
-
-
-@pytest.fixture
-def engine(tiny_model):
-    model = Model(tiny_model, n_ctx=2048, n_seq_max=4)
-    eng = LlamaEngine(model, min_chunk=8, reuse="chunks")
-    yield eng
-    eng.close()
-    model.close()
 
 
 def prompt_of(engine, text):

@@ -37,9 +37,9 @@ class Editor:
             ok = self.apply(params.edit)
             return types.ApplyWorkspaceEditResult(applied=ok, failure_reason=None if ok else "stale version")
 
-    def open(self, uri: str, text: str) -> None:
+    def open(self, uri: str, text: str, language: str = "python") -> None:
         self.texts[uri], self.versions[uri] = text, 1
-        open_doc(self.client, uri, text)
+        open_doc(self.client, uri, text, language)
 
     def edit(self, uri: str, start: tuple[int, int], end: tuple[int, int], new_text: str) -> None:
         """Type: replace a range and tell the server."""

@@ -10,7 +10,7 @@ from typing import Any
 
 @dataclass
 class StandIn:
-    mode: str = "ok"  # ok | http500 | malformed | unstreamed | slow | silent
+    mode: str = "ok"  # ok | http500 | malformed | unstreamed | drop | slow | silent
     pieces: tuple[str, ...] = ("a", " +", " b")
     piece_delay_s: float = 0.0
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -70,6 +70,11 @@ class StandIn:
         events = [self._event(path, p, False) for p in self.pieces] + [self._event(path, "", True)]
         if self.mode == "malformed":
             events = ["data: {not json\n\n"]
+        if self.mode == "drop":  # the server dies mid-answer: one event, then the connection closes
+            data = events[0].encode()
+            writer.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            await writer.drain()
+            return False
         for event in events:
             if self.mode == "slow":
                 await asyncio.sleep(self.piece_delay_s)

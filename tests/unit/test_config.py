@@ -26,3 +26,10 @@ def test_environment_model_wins_over_settings(monkeypatch):
     monkeypatch.delenv("OFFGRID_MODEL")
     assert Settings(model="/opt.gguf").model_choice() == "/opt.gguf"
     assert Settings().model_choice() == Settings().preset
+
+
+def test_context_settings_are_read_in_camel_case():
+    s, problem = parse_settings({"context": {"maxTokens": 256, "format": "comments", "indexWorkspace": False}})
+    assert problem is None
+    assert s.context.max_tokens == 256 and s.context.format == "comments" and not s.context.index_workspace
+    assert s.context.enabled  # untouched defaults stay

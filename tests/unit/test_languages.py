@@ -49,6 +49,13 @@ def test_every_language_loads_with_all_query_files():
         assert set(lang.queries) == set(PURPOSES), lang.name
 
 
+@pytest.mark.parametrize("lang", all_languages(), ids=lambda lang: lang.name)
+def test_every_query_compiles_against_its_grammar(lang):
+    for purpose in PURPOSES:
+        assert lang.query(purpose) is not None, f"{lang.name}/{purpose}.scm"
+        assert lang.query(purpose).capture_count > 0
+
+
 @pytest.mark.parametrize(
     ("language_id", "good", "bad"),
     [

@@ -100,6 +100,18 @@ def test_collector_applies_stop_rules_to_streamed_text():
     assert c.generation().text == "x = 1\n    y = 2"
 
 
+def test_stop_rules_see_the_text_without_the_held_back_space():
+    def leading_space(text: str) -> int | None:
+        return 0 if text.startswith(" ") else None
+
+    c = Collector(_req(stop=leading_space), held=" ")
+    assert c.add(" a") and c.add(" + b")
+    assert c.generation().text == "a + b"
+    c = Collector(_req(stop=single_line()), held=" ")
+    c.add(" x\ny")
+    assert c.generation().text == "x" and c.reason == "stop_rule"
+
+
 def test_collector_stop_strings_and_token_cap():
     c = Collector(_req(max_tokens=100), stop_strings=("<|endoftext|>",))
     c.add("ab<|endo")

@@ -43,7 +43,7 @@ def plan_body(req: ActionRequest, settings: ActionSettings) -> Plan:
         return _plan_braces(req, settings, d)
     head = textwrap.dedent(req.text[d.start : d.doc_end])
     user = (
-        context_before(req.text, d.start, settings.context_lines)
+        context_before(req.text, d.start, settings.context_lines, req.related)
         + f"Implement this {req.language} function.\n{fenced(head + _step(d) + '...', req.language)}\n"
         + "Reply with the complete function."
     )
@@ -77,7 +77,7 @@ def _plan_braces(req: ActionRequest, settings: ActionSettings, d: Definition) ->
     head = textwrap.dedent(req.text[d.start : d.body_start]).rstrip() + "\n"
     closing = req.text[d.body_close : d.end].rstrip("\n")
     user = (
-        context_before(req.text, d.start, settings.context_lines)
+        context_before(req.text, d.start, settings.context_lines, req.related)
         + f"Implement this {req.language} function.\n{fenced(head + closing.strip(), req.language)}\n"
         + "Reply with the complete function."
     )

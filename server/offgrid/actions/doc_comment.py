@@ -49,7 +49,7 @@ def plan_doc_comment(req: ActionRequest, settings: ActionSettings, d: Definition
     opening = f"{marker} " if marker else "/**"
     what = "class" if d.is_class else "function"
     user = (
-        context_before(req.text, d.start, settings.context_lines)
+        context_before(req.text, d.start, settings.context_lines, req.related)
         + f"Write the doc comment for this {req.language} {what}: what it does, its parameters and result.\n"
         + f"{fenced(code, req.language)}\nReply with the doc comment followed by the {what}."
     )

@@ -41,7 +41,7 @@ def plan_docstring(req: ActionRequest, settings: ActionSettings) -> Plan:
     step = d.body_indent[len(d.indent) :] or "    "
     what = "class" if d.is_class else "function"
     user = (
-        context_before(req.text, d.start, settings.context_lines)
+        context_before(req.text, d.start, settings.context_lines, req.related)
         + f"Add a docstring to this Python {what}: a one-line summary, then what it takes and returns.\n"
         + f"{fenced(code, 'python')}\nReply with the {what} including its new docstring."
     )

@@ -4,7 +4,7 @@ the code."""
 import textwrap
 
 from offgrid.actions.definitions import definition_at
-from offgrid.actions.plan import Plan, fenced
+from offgrid.actions.plan import Plan, context_before, fenced
 from offgrid.actions.request import ActionRequest, ActionResult
 from offgrid.actions.settings import ActionSettings
 from offgrid.actions.targets import selected_lines
@@ -40,7 +40,8 @@ def plan_explain(req: ActionRequest, settings: ActionSettings) -> Plan:
         return ActionResult(explanation=text)
 
     return Plan(
-        user=f"Explain what this {req.language} code does.\n{fenced(code, req.language)}",
+        user=context_before(req.text, start, 0, req.related)
+        + f"Explain what this {req.language} code does.\n{fenced(code, req.language)}",
         prefill="",
         fim_prefix=f"{fenced(code, req.language)}\n\nWhat the code above does, explained:\n",
         fim_suffix="",

@@ -42,8 +42,11 @@ def fenced(code: str, language: str) -> str:
     return f"```{language}\n{code.rstrip()}\n```"
 
 
-def context_before(text: str, start: int, lines: int) -> str:
-    """Up to `lines` lines before offset `start`, as a prompt paragraph ('' when there are none)."""
+def context_before(text: str, start: int, lines: int, related: str = "") -> str:
+    """A prompt paragraph with what the model should know around the code: the related code from the context pack
+    when there is some, else up to `lines` lines before offset `start` ('' when there is nothing)."""
+    if related.strip():
+        return f"For context, related code from the project:\n```\n{related.strip()}\n```\n"
     if lines <= 0:
         return ""
     head = text[:start].splitlines()[-lines:]

@@ -28,6 +28,7 @@ class ActionRequest:
     instruction: str = ""  # the user's words for a rewrite
     diagnostic: str = ""  # the message of the diagnostic to fix
     diagnostic_line: int = 0  # its first line (0-based)
+    related: str = ""  # code from elsewhere that the code uses (the context pack), shown to the model
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ import textwrap
 from offgrid.actions.clean import cut_at_fence, extract_code
 from offgrid.actions.definitions import definition_at
 from offgrid.actions.edit import minimal_edit, reindent
-from offgrid.actions.plan import Plan, comment_marker, fenced
-from offgrid.actions.request import ActionRequest, ActionResult
+from offgrid.actions.plan import Plan, comment_marker, context_before, fenced
+from offgrid.actions.request import ActionKind, ActionRequest, ActionResult
 from offgrid.actions.settings import ActionSettings
 from offgrid.actions.syntax_check import check_still_parses
 from offgrid.actions.targets import line_of, line_range, selected_lines
@@ -54,8 +54,12 @@ def _plan(req: ActionRequest, settings: ActionSettings, start: int, end: int, in
     region = req.text[start:end]
     code = textwrap.dedent(region) if indent is not None else region
     lang = req.language
-    # No surrounding code here: the small models copy it into their answer.
-    user = f"Rewrite this {lang} code ({how}):\n{fenced(code, lang)}\nReply with the complete rewritten code only."
+    # No surrounding code for a plain rewrite: the small models copy it into their answer. A fix gets the related
+    # code (the definitions of names it uses), which a problem report often needs.
+    user = (
+        context_before(req.text, start, 0, req.related if req.kind is ActionKind.FIX else "")
+        + f"Rewrite this {lang} code ({how}):\n{fenced(code, lang)}\nReply with the complete rewritten code only."
+    )
     cm = comment_marker(lang)
     commented = "".join(f"{cm} {line}\n" for line in code.rstrip("\n").split("\n"))
     fim_prefix = req.text[:start] + f"{cm} Original code:\n{commented}{cm} Rewritten ({how}):\n"

@@ -48,11 +48,15 @@ def _edit(lines: list[str], cursor: int, rng: random.Random) -> tuple[list[str],
     return lines, cursor, "type"
 
 
-def run_bench_consistency(model: str, edits: int, seed: int, reuse: str = "chunks", repair: bool = False) -> int:
+def run_bench_consistency(
+    model: str, edits: int, seed: int, reuse: str = "chunks", repair: bool = False, threads: int | None = None
+) -> int:
     quiet_llama(False)
     path = Path(resolve_model(model if model in PRESETS or Path(model).exists() else model, TerminalProgress()))
-    warm = Completer(LlamaEngine(Model(path, n_ctx=4096, n_seq_max=3), min_chunk=32, reuse=reuse), SETTINGS)
-    fresh = Completer(LlamaEngine(Model(path, n_ctx=4096, n_seq_max=3), reuse="none"), SETTINGS)
+    warm = Completer(
+        LlamaEngine(Model(path, n_ctx=4096, n_seq_max=3, n_threads=threads), min_chunk=32, reuse=reuse), SETTINGS
+    )
+    fresh = Completer(LlamaEngine(Model(path, n_ctx=4096, n_seq_max=3, n_threads=threads), reuse="none"), SETTINGS)
     lines = module_file("pygls.workspace.text_document").read_text().splitlines()
     rng = random.Random(seed)
     cursor = len(lines) // 2

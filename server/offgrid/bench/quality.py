@@ -41,12 +41,12 @@ class Side:
     exact: int = 0
     latency_ms: list[float] = field(default_factory=list)
 
-    def add(self, task: Task, program: str, ms: float) -> bool:
-        ok = run_tests(task, program)
+    def add(self, task: Task, program: str, ms: float) -> tuple[bool, bool]:
+        ok, exact = run_tests(task, program), exact_match(task, program)
         self.passed += ok
-        self.exact += exact_match(task, program)
+        self.exact += exact
         self.latency_ms.append(ms)
-        return ok
+        return ok, exact
 
 
 def raw_prompt(engine: LlamaEngine, doc: Document, s: CompletionSettings) -> list[int]:
@@ -74,9 +74,19 @@ def run_task(completer: Completer, task: Task, single_line: bool, sides: dict[st
     gen = engine.generate(GenerationRequest(tuple(raw_prompt(engine, doc, s)), slot=SLOT, max_tokens=s.max_tokens))
     raw = gen.text.split("\n")[0] if single_line else gen.text
     raw_ms = cold_prompt_ms + gen.generate_ms
-    ok_ours = sides["offgrid"].add(task, apply(doc, ours.text, ours.replace_to_column - ours.column), ours_ms)
-    ok_raw = sides["raw"].add(task, apply(doc, raw), raw_ms)
-    return {"task_id": task.task_id, "offgrid": ours.text, "raw": raw, "offgrid_pass": ok_ours, "raw_pass": ok_raw}
+    ok_ours, em_ours = sides["offgrid"].add(task, apply(doc, ours.text, ours.replace_to_column - ours.column), ours_ms)
+    ok_raw, em_raw = sides["raw"].add(task, apply(doc, raw), raw_ms)
+    return {
+        "task_id": task.task_id,
+        "offgrid": ours.text,
+        "raw": raw,
+        "offgrid_pass": ok_ours,
+        "raw_pass": ok_raw,
+        "offgrid_exact": em_ours,
+        "raw_exact": em_raw,
+        "offgrid_ms": round(ours_ms),
+        "raw_ms": round(raw_ms),
+    }
 
 
 def summarize(subset: str, n: int, sides: dict[str, Side]) -> dict[str, Any]:
@@ -119,13 +129,17 @@ def run_bench_quality(
     path = Path(resolve_model(model, TerminalProgress()))
     m = Model(path, n_ctx=4096, n_threads=threads, n_seq_max=3)
     completer = Completer(LlamaEngine(m), SETTINGS)
-    rows, log = [], []
+    rows = []
+    out = details.open("w", encoding="utf-8") if details is not None else None  # written as it goes
     try:
         for subset in subsets:
             tasks = load_tasks(data_dir, subset, limit)
             sides = {"offgrid": Side(), "raw": Side()}
             for i, task in enumerate(tasks, 1):
-                log.append(run_task(completer, task, subset == "single-line", sides))
+                entry = run_task(completer, task, subset == "single-line", sides)
+                if out is not None:
+                    out.write(json.dumps(entry) + "\n")
+                    out.flush()
                 print(
                     f"\r{subset}: {i}/{len(tasks)} offgrid {sides['offgrid'].passed} raw {sides['raw'].passed}",
                     end="",
@@ -136,8 +150,8 @@ def run_bench_quality(
             rows.append(summarize(subset, len(tasks), sides))
     finally:
         m.close()
-    if details is not None:
-        details.write_text("".join(json.dumps(e) + "\n" for e in log), encoding="utf-8")
+        if out is not None:
+            out.close()
     if as_json:
         print(json.dumps({"model": str(path.name), "rows": rows}, indent=2))
     else:

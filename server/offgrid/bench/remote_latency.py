@@ -49,7 +49,9 @@ def summarize(latencies: list[tuple[float, dict[str, Any]]]) -> dict[str, Any]:
 async def bench_remote(kind: str, url: str, keystrokes: int, pace_ms: int, model: str) -> dict[str, Any]:
     """Replay the session once, sequentially (each answer awaited), against the server."""
     docs, edits = build_session(keystrokes)
-    options = {"backend": kind, "remote": {"url": url}, "completion": {**WINDOW, **NO_MEMORY}}
+    # a cold 2k-token prompt on a busy CPU server can take longer than the editor default of 15 s
+    remote = {"url": url, "readTimeoutMs": 120_000}
+    options = {"backend": kind, "remote": remote, "completion": {**WINDOW, **NO_MEMORY}}
     print(f"... remote {kind} at {url} ({len(edits)} requests)", flush=True)
     run = await _replay(model, "remote", "sequential", docs, edits, intervals(edits, pace_ms), 1, options)
     out = summarize(run.pairs)

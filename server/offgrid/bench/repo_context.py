@@ -8,6 +8,7 @@ match of the first line, edit similarity, the context's tokens and build time, a
 time and memory on 1,000 files.
 """
 
+import builtins
 import importlib.util
 import random
 import statistics
@@ -51,6 +52,22 @@ def package_dir(name: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations))).resolve()
 
 
+# methods of built-in types: `x.append(...)` says nothing about the package even if it defines an `append`
+_GENERIC = frozenset(
+    n for t in (str, bytes, list, dict, set, tuple, int, float, object, type, Exception, builtins) for n in dir(t)
+) | {"astype", "view", "reshape", "copy", "get", "items", "close", "read", "write", "run", "call", "update"}
+
+
+def _defined_elsewhere(name: str, path: str, index: WorkspaceIndex) -> bool:
+    """A function or class defined at top level in another file, or a method there with a distinctive name."""
+    if name.startswith("__"):
+        return False
+    others = [s for s in index.definitions(name) if s.path != path]
+    return any(s.top_level and s.kind in ("function", "class") for s in others) or (
+        bool(others) and name not in _GENERIC
+    )
+
+
 def _cases_in_file(package: str, path: Path, index: WorkspaceIndex) -> list[Case]:
     lang = language_for(None, str(path))
     data = path.read_bytes()
@@ -70,7 +87,7 @@ def _cases_in_file(package: str, path: Path, index: WorkspaceIndex) -> list[Case
         row = node.start_point.row
         if not name or name in local or row in found or row >= len(lines):
             continue
-        if not any(s.path != str(path) for s in index.definitions(name)):
+        if not _defined_elsewhere(name, str(path), index):
             continue
         stmt = node
         while stmt.parent is not None and stmt.type not in _STATEMENT_END:

@@ -99,4 +99,6 @@ def run_complete(
             f"prompt {g.prompt_ms:.0f} ms, generation {g.generate_ms:.0f} ms; stop: {g.stop_reason}]",
             file=sys.stderr,
         )
+    for i, more in enumerate(suggestion.more if verbose else (), start=2):
+        print(f"[suggestion {i}]\n{more.text}", file=sys.stderr)
     return 0

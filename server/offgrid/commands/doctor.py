@@ -24,6 +24,16 @@ def _cpu_features() -> str:
     return ", ".join(on) or info.strip()
 
 
+def _grammars() -> str:
+    """The tree-sitter languages that load, with their query files (a broken one is named)."""
+    from offgrid.context.languages import PURPOSES, all_languages
+
+    langs = all_languages()
+    broken = [f"{lang.name}/{p}.scm" for lang in langs for p in PURPOSES if lang.query(p) is None]
+    text = f"{len(langs)} tree-sitter languages ({', '.join(lang.name for lang in langs)})"
+    return text + (f"; queries that do not load: {', '.join(broken)}" if broken else "")
+
+
 def _model_path(choice: str) -> Path:
     if choice in PRESETS:
         path = cached_preset_path(PRESETS[choice])
@@ -82,7 +92,7 @@ def _doctor_local(settings: Settings) -> int:
     _row("cpu features", _cpu_features())
     _row("threads", settings.engine.threads or f"{physical_cores()} (physical cores)")
     _row("context size", settings.engine.context_size)
-    _row("grammars", "none yet: context comes from the text around the cursor (tree-sitter context is planned)")
+    _row("grammars", _grammars())
     choice = settings.model_choice()
     _row("model choice", choice)
     try:

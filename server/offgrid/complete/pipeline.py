@@ -1,5 +1,6 @@
 """From a cursor to a suggestion: windows, context, a backend's generation under stop rules, then post-processing."""
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -17,6 +18,8 @@ from offgrid.engine.backends.local import LocalBackend, TokenPrompt
 from offgrid.engine.backends.streamed import CHARS_PER_TOKEN
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,11 @@ class Completer:
         else:
             count = _approximate_count
         uri = req.uri or req.slot
-        pack = self.context.for_cursor(uri, req.language, req.text, line, column, first, last, count)
+        try:
+            pack = self.context.for_cursor(uri, req.language, req.text, line, column, first, last, count)
+        except Exception:  # a context bug costs this request its pack, never the suggestion
+            log.exception("context pack failed for %s", uri)
+            pack = None
         self.last_context = pack
         return pack
 

@@ -110,7 +110,7 @@ class WorkspaceIndex:
         self._files[out.path] = out
         for s in out.symbols:
             self._by_name.setdefault(s.name, []).append(s)
-        self._by_stem.setdefault(_stem(out.path), []).append(out.path)
+        self._by_stem.setdefault(stem_of(out.path), []).append(out.path)
 
     def _remove(self, key: str) -> None:
         old = self._files.pop(key, None)
@@ -122,7 +122,7 @@ class WorkspaceIndex:
                 same[:] = [x for x in same if x.path != key]
                 if not same:
                     del self._by_name[s.name]
-        stems = self._by_stem.get(_stem(key), [])
+        stems = self._by_stem.get(stem_of(key), [])
         if key in stems:
             stems.remove(key)
 
@@ -145,6 +145,7 @@ class WorkspaceIndex:
         return len(self._files)
 
 
-def _stem(path: str) -> str:
+def stem_of(path: str) -> str:
+    """The name a module is imported by: utils for utils.py, pkg for pkg/__init__.py."""
     p = Path(path)
     return p.parent.name if p.stem in ("__init__", "index", "mod", "init") else p.stem

@@ -1,8 +1,8 @@
 """The language registry: LSP languageIds and file extensions to a tree-sitter grammar and its query files.
 
-Adding a language means adding a folder of `.scm` files under `offgrid/grammars/<name>/` and one line in
-`_REGISTRY`. The query files ship inside the package (package data), so an installed offgrid finds them
-next to this module without a source checkout.
+Adding a language means adding a folder of `.scm` files under the repository's `grammars/<name>/` and one line
+in `_REGISTRY`. `server/offgrid/grammars` is a link to that folder, so the files ship inside the package
+(package data) and an installed offgrid finds them next to this module without a source checkout.
 """
 
 import importlib

@@ -14,7 +14,7 @@ import tree_sitter
 Mode = Literal["single", "multi"]
 
 _CLOSERS = set(")]}>\"'`;,: \t")
-_OPENERS = (":", "{", "(", "[", "=>", " do", " then", "->")
+_OPENERS = (":", "{", "=>", " do", " then", "->")  # an open ( or [ asks for the arguments: one line
 
 
 def _mid_line(after_cursor: str) -> bool:
@@ -35,17 +35,18 @@ def _node_at(tree: tree_sitter.Tree, row: int, col_byte: int) -> tree_sitter.Nod
 
 
 def _in_comment_or_string(node: tree_sitter.Node | None, row: int, col_byte: int) -> bool:
+    """The cursor is in a comment, or strictly inside a string literal (a few levels up from the leaf:
+    `string_content` inside `string`, a string inside an f-string interpolation)."""
     n = node
-    while n is not None:
-        kind = n.type
-        if "comment" in kind:
+    for _ in range(3):
+        if n is None:
+            return False
+        if "comment" in n.type:
             return True
-        if ("string" in kind or kind in ("template_string", "raw_string_literal", "char_literal")) and (
+        if ("string" in n.type or n.type in ("template_string", "char_literal")) and (
             n.start_point < (row, col_byte) < n.end_point
         ):
             return True
-        if n.is_named and kind not in ("string_content", "escape_sequence", "interpolation") and n.child_count > 3:
-            return False  # a statement or block: stop climbing
         n = n.parent
     return False
 

@@ -58,6 +58,7 @@ class Cursor:
     column: int
     first: int  # first row of the prefix window
     last: int  # last row of the suffix window
+    anchor: tuple[int, int] | None = None  # where scopes are looked up (the code above a blank line)
 
 
 class Lookup(Protocol):
@@ -167,14 +168,16 @@ def build_pack(
     sel = _Selection(budget, count)
     here = "\0here"  # the current file's rows, split into stub and section afterwards
     # 1. scope headers and imports the local window does not show
-    sel.add(here, [r for r in scope_chain(lang, tree, src, cur.row, cur.column) if r[0] < cur.first])
+    row, col = cur.anchor or (cur.row, cur.column)
+    sel.add(here, [r for r in scope_chain(lang, tree, src, row, col) if r[0] < cur.first])
     sel.add(here, [r for r in local.import_rows if r[0] < cur.first])
     # 2. definitions of the names used near the cursor, nearest first, then of the imported names
     refs = references(lang, tree, cur.first, cur.last, cur.row)
     in_window = {s.name for s in local.symbols if cur.first <= s.line <= cur.last}
     far = cur.last - cur.first + 1
     names = sorted(
-        ({**{n: far for n in local.imported}, **refs}).items(), key=lambda kv: (kv[1], kv[0] not in local.imported)
+        ({**{n: far for n in local.imported}, **refs}).items(),
+        key=lambda kv: (kv[1], kv[0] not in local.imported, kv[0]),
     )
     cur_dir = local.path.replace("\\", "/").rsplit("/", 1)[0]
     resolved: list[str] = []
@@ -190,7 +193,8 @@ def build_pack(
             found = [(display(s.path), s.rows) for s in _rank(theirs, cur_dir, local.imported)[:MAX_PER_NAME]]
         if not found and name in local.imported:
             for mod in lookup.modules(name, local.family, local.path)[:1]:
-                tops = [r for s in mod.symbols if s.top_level for r in s.rows][: MAX_MODULE_SYMBOLS * 3]
+                shown = [s for s in mod.symbols if s.top_level and not s.name.startswith("__")][:MAX_MODULE_SYMBOLS]
+                tops = [r for s in shown for r in s.rows]
                 found.append((display(mod.path), tops))
         if found and all([sel.add(p, rows) for p, rows in found]):
             resolved.append(name)

@@ -9,14 +9,14 @@ up to the local window survives every keystroke.
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 import tree_sitter
 
-from offgrid.context.index import WorkspaceIndex
+from offgrid.context.index import WorkspaceIndex, stem_of
 from offgrid.context.languages import Language, language_for
 from offgrid.context.mode import text_mode, tree_mode
 from offgrid.context.outline import FileOutline, Source, Symbol, outline
@@ -67,6 +67,14 @@ class ContextService:
         self._displayed: dict[str, str] = {}
         self._counts: dict[str, int] = {}  # token counts of rows: the same signatures come back request after request
         self.last_ms = 0.0
+        self.last_pack: ContextPack | None = None
+
+    def configure(self, settings: ContextSettings) -> None:
+        """New settings (the workspace configuration arrives after initialize)."""
+        self.settings = settings
+        self.index.limits = WalkLimits(settings.max_files, settings.max_file_bytes)
+        with self._lock:
+            self._packs.clear()
 
     # -- events from the editor
 
@@ -117,7 +125,9 @@ class ContextService:
         return mine + [s for s in indexed if _family(s.path) == family]
 
     def modules(self, stem: str, family: str, exclude: str) -> list[FileOutline]:
-        return [o for o in self.index.modules(stem) if o.family == family and o.path != exclude]
+        opened = {o.path: o for o in self._open_outlines(exclude) if stem_of(o.path) == stem}
+        indexed = [opened.pop(o.path, o) for o in self.index.modules(stem)]  # an open document's text wins
+        return [o for o in [*indexed, *opened.values()] if o.family == family and o.path != exclude]
 
     def _outline_of(self, uri: str) -> FileOutline | None:
         doc = self.trees.get(uri)
@@ -166,7 +176,8 @@ class ContextService:
         """The context pack for a cursor at (row, column) whose local window shows rows [first, last]."""
         t0 = time.perf_counter()
         try:
-            return self._for_cursor(uri, language_id, text, row, column, first, last, count)
+            self.last_pack = self._for_cursor(uri, language_id, text, row, column, first, last, count)
+            return self.last_pack
         finally:
             self.last_ms = (time.perf_counter() - t0) * 1000
 
@@ -180,17 +191,18 @@ class ContextService:
         tree, data = self._tree(uri, lang, text)
         mode = tree_mode(tree, line_text, row, column) if tree is not None else text_mode(line_text, column)
         repo = self.roots[0].name if self.roots else ""
-        cur = Cursor(uri, self.display(path), row, column, first, last)
+        anchor = _anchor(lines, row, column)
+        cur = Cursor(uri, self.display(path), row, column, first, last, anchor)
         base = ContextPack(repo, cur.path, lang.comment if lang else "#", mode=mode, format=self.settings.format)
         if not self.settings.enabled or self.settings.max_tokens <= 0:
             return base
         for edited, _ in self.trees.take_edits(uri):
             self.recent.note(uri, path, lines, edited)
-        key = (uri, first, _top_scope_row(tree, row), self.index.generation, len(self.index))
+        key = (uri, first, _top_scope_row(tree, anchor[0]), self.index.generation, len(self.index))
         with self._lock:
             cached = self._packs.get(uri)
         if cached is not None and cached[0] == key:
-            return ContextPack(**{**cached[1].__dict__, "mode": mode})
+            return replace(cached[1], mode=mode)
         recent = [c for c in self.recent.chunks() if c.uri != uri]
         if lang is None or tree is None:
             files = {self.display(c.path): dict(c.rows) for c in recent[:2]}
@@ -227,6 +239,17 @@ class ContextService:
                 if doc.text == text and doc.language == lang:
                     return doc.current(), data
         return tree_sitter.Parser(lang.ts_language).parse(data), data
+
+
+def _anchor(lines: list[str], row: int, column: int) -> tuple[int, int]:
+    """Where to look up the scopes around the cursor. On an indented blank line that is the end of the code
+    above it: a new line at the end of a function is still in that function, though its tree ends earlier."""
+    if row >= len(lines) or lines[row].strip() or column == 0:
+        return row, column
+    above = next((r for r in range(row - 1, -1, -1) if lines[r].strip()), None)
+    if above is None:
+        return row, column
+    return above, len(lines[above].rstrip().encode("utf-8", errors="surrogatepass"))
 
 
 def _top_scope_row(tree: tree_sitter.Tree | None, row: int) -> int:

@@ -78,7 +78,7 @@ class DocumentTrees:
             if doc is None:
                 return
             after = before[:start] + new_text + before[end:]
-            if doc.tree is not None and not (len(before) > MAX_PARSE_BYTES):
+            if doc.tree is not None:
                 start_byte, start_point = _point(before, start)
                 old_end_byte, old_end_point = _point(before, end)
                 new_end_byte, new_end_point = _point(after, start + len(new_text))

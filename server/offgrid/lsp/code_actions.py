@@ -92,7 +92,25 @@ def action_request(ls: "OffgridServer", doc: Document, kind: ActionKind, raw: di
         instruction=str(raw.get("instruction") or ""),
         diagnostic=str(raw.get("diagnostic") or ""),
         diagnostic_line=line,
+        related=_related_code(ls, doc, sl, sc, el),
     )
+
+
+def _related_code(ls: "OffgridServer", doc: Document, row: int, column: int, last: int) -> str:
+    """The context pack for the action's lines (definitions they use from elsewhere, imports, enclosing headers)
+    as plain text; '' without a context service or when it fails."""
+    ctx = getattr(ls, "context", None)
+    if ctx is None or not ctx.settings.enabled:
+        return ""
+    try:  # a rough token count: only the budget depends on it
+        pack = ctx.for_cursor(doc.uri, doc.language_id, doc.text, row, column, row, last, lambda s: len(s) // 3 + 1)
+    except Exception as e:  # context is a help, never a reason to fail the action
+        log.warning("no context pack for the action: %s", e)
+        return ""
+    parts = [f"{pack.comment} {f.path}\n{f.text.rstrip()}" for f in pack.files]
+    if pack.stub.strip():
+        parts.append(f"{pack.comment} {pack.path}\n{pack.stub.rstrip()}")
+    return "\n\n".join(parts)
 
 
 async def run_action(
@@ -149,7 +167,8 @@ def _offers(ls: "OffgridServer", doc: Document, params: types.CodeActionParams) 
         actions.append(types.CodeAction(title=title, kind=types.CodeActionKind.RefactorRewrite, command=cmd))
     for kind, offered in ((ActionKind.DOCSTRING, documentable), (ActionKind.COMPLETE_BODY, completable)):
         if offered(cursor) is not None:
-            actions.append(_lazy(TITLES[kind], types.CodeActionKind.RefactorRewrite, {**target, "kind": kind.value}))
+            title = TITLES[kind] if doc.language_id == "python" else TITLES[kind].replace("docstring", "doc comment")
+            actions.append(_lazy(title, types.CodeActionKind.RefactorRewrite, {**target, "kind": kind.value}))
     for d in params.context.diagnostics:
         title = f"offgrid: Fix “{_short(d.message)}”"
         data = {**target, "kind": ActionKind.FIX.value, "diagnostic": d.message, "line": d.range.start.line}

@@ -95,4 +95,12 @@ def context_status(ctx: ContextService) -> dict[str, Any]:
         "indexedFiles": len(ctx.index),
         "openTrees": len(ctx.trees.uris()),
         "lastPackMs": round(ctx.last_ms, 2),
+        "lastPack": {
+            "names": list(pack.names),
+            "files": [f.path for f in pack.files],
+            "tokens": pack.tokens,
+            "mode": pack.mode,
+        }
+        if (pack := ctx.last_pack) is not None
+        else None,
     }

@@ -64,7 +64,7 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
             settings = Settings(**{**settings.__dict__, "model": ls.cli_model})
         loop = asyncio.get_running_loop()
         progress = LspProgress(ls, loop, "offgrid: fetching the model") if _client_has_progress(ls) else None
-        ls.context.settings = settings.context
+        ls.context.configure(settings.context)
         start_indexing(ls, _client_has_progress(ls))
         ls.host = ModelHost(settings, progress, ls.context)
         await asyncio.wrap_future(ls.host.loaded)

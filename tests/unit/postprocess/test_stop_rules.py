@@ -61,3 +61,20 @@ def test_after_skip_ignores_the_regenerated_typed_text():
     rule = after_skip(single_line(), "ret")
     assert rule("re") is None
     assert rule("return x\n") == len("return x")
+
+
+def test_opens_following_stops_after_a_header_whose_body_follows():
+    from offgrid.complete.postprocess.stop_rules import opens_following
+
+    rule = opens_following(ctx_of("def f(s):\n    ║\n        n += 1\n"))
+    assert rule("for c in s:") is None  # not a whole line yet
+    assert rule("for c in s:\n        m") == len("for c in s:")
+    rule = opens_following(ctx_of("def f(s):\n    ║\n    return n\n"))
+    assert rule("for c in s:\n        n += 1\n") is None  # the code below is not its body
+
+
+def test_repeats_suffix_catches_a_rewrite_of_the_next_line_but_not_a_different_one():
+    rule = repeats_suffix(ctx_of("def f(xs):\n    ║\n    for x in range(2, n - 1):\n        pass\n"))
+    assert rule("y = 1\n    for x in range(2, int(n ** 0.5)):\n") == len("y = 1")
+    assert rule("y = 1\n    while x < n:\n") is None
+    assert rule("for x in range(2, int(n ** 0.5)):\n") is None  # the first line is the user's request

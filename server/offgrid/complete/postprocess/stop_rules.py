@@ -4,6 +4,7 @@ A rule takes the text generated after the cursor so far and returns None to go o
 text to. Each returns its earliest cut, so the same rules can also trim a finished text (see limit_scope).
 """
 
+import difflib
 from collections.abc import Callable, Iterator
 
 from offgrid.complete.postprocess.context import CLOSERS, OPENERS, PostContext, indentation
@@ -12,6 +13,9 @@ from offgrid.engine.generation import StopRule
 _BLOCK_OPENERS = (":", "{", "(", "[", " do", " then", "=>")
 _CLOSING_LINE = set(CLOSERS + ";,") | {" "}
 _CLOSING_WORDS = {"end", "fi", "done", "esac"}
+_LOOKAHEAD_LINES = 3
+_DISTINCTIVE_CHARS = 10
+_SIMILAR = 0.75  # difflib ratio above which a line is a rewrite of another
 
 
 def _complete_lines(typed: str, text: str) -> Iterator[tuple[int, str]]:
@@ -53,7 +57,8 @@ def leaves_block(ctx: PostContext) -> StopRule:
     """Stop before a line that leaves the block the cursor is in.
 
     Without a typed header that is a line indented less than both the cursor's line and the code that
-    follows the cursor (text may close inner blocks down to the level the following code continues at).
+    follows the cursor (text may close inner blocks down to the level the following code continues at; at
+    the end of the file, down to the top-level definition's body).
     When the user has typed a block's header (`def f():`, `if (x) {`, `function f()`) and the cursor ends it,
     it is any line back at the header's level. A closing line (`}`, `end`) that the text after the cursor does
     not already have is kept, and ends the suggestion.
@@ -67,7 +72,8 @@ def leaves_block(ctx: PostContext) -> StopRule:
             return None
         base_offset, base = lines[0]
         indent = indentation(base)
-        floor = indent if following is None else min(indent, indentation(following))
+        # at the end of the file nothing constrains the level: stay inside the top-level definition
+        floor = min(indent, 1) if following is None else min(indent, indentation(following))
         header = bool(typed.strip()) and base_offset < 0 and len(lines) > 1
         opens = header and (base.rstrip().endswith(_BLOCK_OPENERS) or indentation(lines[1][1]) > indent)
         for offset, line in lines[1:]:
@@ -92,13 +98,16 @@ def _bracket_depth(text: str) -> int:
 
 
 def blank_after_statement(ctx: PostContext) -> StopRule:
-    """Stop at a blank line that follows some code when no bracket opened in the suggestion is still open."""
+    """At the top level, stop at a blank line that follows some code when no bracket opened in the suggestion
+    is still open. Inside a block a blank line only separates steps; the other rules bound it."""
     typed = ctx.typed
 
     def rule(text: str) -> int | None:
         seen_code = False
         for offset, line in _complete_lines(typed, text):
             if line.strip():
+                if not seen_code and indentation(line) > 0:
+                    return None
                 seen_code = seen_code or offset + len(line) > 0
             elif seen_code and _bracket_depth(typed + text[: max(0, offset)]) <= 0:
                 return _cut_before(offset)
@@ -107,19 +116,55 @@ def blank_after_statement(ctx: PostContext) -> StopRule:
     return rule
 
 
+def _targets(ctx: PostContext) -> list[str]:
+    """The next code lines after the cursor a suggestion must not write again: the first one whatever it is,
+    the two after it when distinctive enough that writing them means the model skipped ahead."""
+    code = [ln.rstrip() for ln in ctx.next_lines()[:32] if ln.strip()][:_LOOKAHEAD_LINES]
+    return code[:1] + [ln for ln in code[1:] if len(ln.strip()) >= _DISTINCTIVE_CHARS]
+
+
+def _rewrites(line: str, target: str) -> bool:
+    """`line` is a variation of `target`: same indentation and first word, and mostly the same text."""
+    a, b = line.strip(), target.strip()
+    if indentation(line) != indentation(target) or len(a) < _DISTINCTIVE_CHARS or a.split()[0] != b.split()[0]:
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= _SIMILAR
+
+
 def repeats_suffix(ctx: PostContext) -> StopRule:
-    """Stop before a line identical to the next code line after the cursor: the model has reached the text
+    """Stop before a line identical (indentation included) to one of the next code lines after the cursor,
+    or, after the suggestion's first line, a variation of the very next one: the model has reached the text
     that already follows."""
     typed = ctx.typed
-    target = _next_code_line(ctx)
-    target = target.rstrip() if target is not None else None
+    targets = _targets(ctx)
 
     def rule(text: str) -> int | None:
-        if not target:
+        if not targets:
+            return None
+        for n, (offset, line) in enumerate(_complete_lines(typed, text)):
+            if offset < 0 and typed.strip():
+                continue  # the user's own line
+            if line.rstrip() in targets or (n > 0 and _rewrites(line, targets[0])):
+                return _cut_before(offset) if offset > 0 else 0
+        return None
+
+    return rule
+
+
+def opens_following(ctx: PostContext) -> StopRule:
+    """Stop after a line that opens a block when the code after the cursor is indented deeper than that line:
+    the block's body is already in the document (`for c in s:` written above its existing body)."""
+    typed = ctx.typed
+    following = _next_code_line(ctx)
+
+    def rule(text: str) -> int | None:
+        if following is None:
             return None
         for offset, line in _complete_lines(typed, text):
-            if line.rstrip() == target and (offset >= 0 or not typed.strip()):
-                return _cut_before(max(offset, 0)) if offset > 0 else 0
+            if not line.strip() or offset + len(line) <= 0:  # blank, or nothing generated on it yet
+                continue
+            if line.rstrip().endswith(_BLOCK_OPENERS) and indentation(following) > indentation(line):
+                return offset + len(line)
         return None
 
     return rule
@@ -136,7 +181,7 @@ def earliest(*rules: StopRule) -> StopRule:
 
 
 StopRules = Callable[[PostContext], StopRule]
-MULTILINE_RULES: tuple[StopRules, ...] = (repeats_suffix, leaves_block, blank_after_statement)
+MULTILINE_RULES: tuple[StopRules, ...] = (repeats_suffix, leaves_block, blank_after_statement, opens_following)
 
 
 def stop_rule(ctx: PostContext) -> StopRule:

@@ -32,8 +32,8 @@ def unmatched_closers(text: str) -> Counter[str]:
 
 
 def _covered(rest: str, text: str) -> bool:
-    """Every bracket and quote in `rest` is closed by `text` without having been opened in it."""
-    need = Counter(ch for ch in rest if ch in CLOSERS or ch in _QUOTES)
+    """Every bracket and quote that `rest` closes is closed by `text` too, without having been opened in it."""
+    need = unmatched_closers(rest)
     have = unmatched_closers(text)
     return all(have[ch] >= n for ch, n in need.items())
 

@@ -78,8 +78,8 @@ def _special_tokens(b: OpenAICompletionsBackend) -> str:
         except RemoteError:
             continue
         tokens = answer.get("tokens") if isinstance(answer, dict) else None
-        if isinstance(tokens, list):
-            n = len([t for t in tokens if t is not None])
+        if isinstance(tokens, list) and tokens:  # an empty list: the body was not what this server reads
+            n = len(tokens)
             if n == 1:
                 return f"the server reads {marker} as one special token"
             return f"WARNING: the server splits {marker} into {n} tokens: the model will not see a FIM prompt"

@@ -26,6 +26,7 @@ def infill_body(req: InfillRequest) -> dict[str, Any]:
         "stream": True,
         "cache_prompt": True,
         "temperature": 0,  # greedy, as the local engine
+        "timings_per_token": True,  # the server's own figures even when a stop rule closes the stream early
     }
     if req.indent > 0:
         body["n_indent"] = req.indent
@@ -47,11 +48,14 @@ class LlamaInfillBackend:
         """Stream one /infill answer; stop rules close the stream early."""
         c = Collector(req, held=hold_back_space(req.typed)[1])
         final: dict[str, Any] = {}
+        timings: dict[str, Any] = {}
 
         def on_event(event: dict[str, Any]) -> bool:
             content = event.get("content")
             if not isinstance(content, str):
                 raise RemoteError(f"{self.http.base_url}/infill sent a malformed stream: an event without content")
+            if isinstance(event.get("timings"), dict):
+                timings.update(event["timings"])
             go_on = c.add(content)
             if event.get("stop"):
                 final.update(event)
@@ -65,7 +69,7 @@ class LlamaInfillBackend:
             return c.generation()
         if not c.stopped_here:
             c.reason = _REASONS.get(str(final.get("stop_type")), "end")
-        t = final.get("timings") or {}
+        t = timings
         evaluated = int(t.get("prompt_n", final.get("tokens_evaluated", 0)) or 0)
         cached = int(t.get("cache_n", 0) or 0)
         return c.generation(

@@ -75,9 +75,11 @@ class Collector:
             if (i := self.text.find(s)) >= 0:
                 self.text = self.text[:i]
                 return self._stop("end")
-        if self.req.stop is not None and (cut := self.req.stop(self.text)) is not None:
-            self.text = self.text[:cut]
-            return self._stop("stop_rule")
+        if self.req.stop is not None:  # the rules see what the user will see: without the held-back spaces
+            visible = after_held(self.text, self.held)
+            if (cut := self.req.stop(visible)) is not None:
+                self.text = self.text[: cut + len(self.text) - len(visible)]
+                return self._stop("stop_rule")
         limit = self.req.generate_time_limit_s
         if limit is not None and "\n" in self.text and time.monotonic() - self.t_first > limit:
             return self._stop("time")
