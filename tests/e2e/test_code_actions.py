@@ -247,3 +247,16 @@ async def test_other_languages_are_offered_a_doc_comment_and_a_body(tiny_model):
         ]
         full = await editor.code_actions("file:///work/math.js", (4, 4), (4, 4))
         assert titles(full) == ["offgrid: Add doc comment", "offgrid: Explain"]
+
+
+async def test_resolving_a_command_only_action_returns_it_unchanged_and_silently(tiny_model):
+    """Neovim 0.11 resolves every action without an edit, Rewrite selection… included: no warning for that."""
+    async with running_server(str(tiny_model)) as client:
+        editor = Editor(client)
+        await wait_ready(client)
+        editor.open(URI, TEXT)
+        rewrite = (await editor.code_actions(URI, (5, 0), (7, 0)))[0]
+        resolved = await editor.resolve(rewrite)
+        assert resolved.command.command == "offgrid.askRewrite" and resolved.edit is None
+        await asyncio.sleep(0.2)
+        assert not client.messages

@@ -196,3 +196,15 @@ async def test_shifted_cache_is_repaired_once_the_user_pauses(tiny_model):
         assert repaired >= last["shifted"]
         await complete(client, URI, line + 1, 9)  # the repaired cache still serves the same prompt
         assert (await status(client))["last"]["evaluated"] <= 2
+
+
+async def test_an_explicit_request_goes_to_the_model_even_where_a_suggestion_is_remembered(tiny_model):
+    """Alt+] / <M-]> ask for alternatives: memory has only the one suggestion it showed."""
+    async with running_server(str(tiny_model), {"completion": {"prefetch": False}}) as client:
+        await wait_ready(client)
+        open_doc(client, URI, "x = ", language="plaintext")
+        await complete(client, URI, 0, 4)
+        await complete(client, URI, 0, 4)
+        assert client.metrics[-1]["source"] == "typed-through"  # the same place again: from memory
+        await complete(client, URI, 0, 4, invoked=True)
+        assert client.metrics[-1]["source"] == "model"

@@ -227,6 +227,8 @@ def register_code_actions(server: "OffgridServer") -> None:
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def code_action_resolve(ls: "OffgridServer", action: types.CodeAction) -> types.CodeAction:
         data = action.data if isinstance(action.data, dict) else {}
+        if "kind" not in data:  # a command-only action (Rewrite selection…, Explain): nothing to compute here
+            return action
         doc = ls.documents.get(str(data.get("uri")))
         try:
             if doc is None:

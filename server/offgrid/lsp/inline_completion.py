@@ -36,7 +36,9 @@ async def inline_completion_handler(
     column = doc.column(line, params.position.character)
     offset = doc.offset(line, params.position.character)
     settings = host.settings.completion
-    if settings.reuse_suggestions and (hit := ls.suggestions.lookup(doc.uri, doc.text, offset)):
+    invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
+    # an explicit request asks for alternatives, which only the model can give
+    if settings.reuse_suggestions and not invoked and (hit := ls.suggestions.lookup(doc.uri, doc.text, offset)):
         text, origin = hit
         _publish(
             ls,
@@ -54,7 +56,7 @@ async def inline_completion_handler(
         slot=doc.uri,
         language=doc.language_id,
         uri=doc.uri,
-        invoked=params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked,
+        invoked=invoked,
     )
     version = doc.version
     suggestion = await _run(ls, req)
