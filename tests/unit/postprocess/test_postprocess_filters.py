@@ -83,3 +83,11 @@ def test_drop_syntax_worse():
     # the user is half-way through a line: a suggestion that completes it makes things better, not worse
     assert run(drop_syntax_worse, "x = [1, ├2, 3]┤\n").text == "2, 3]"
     assert run(drop_syntax_worse, "anything ├goes┤", "plaintext").text == "goes"
+
+
+def test_trim_dangling_header():
+    from offgrid.complete.postprocess.trim_dangling_header import trim_dangling_header
+
+    assert run(trim_dangling_header, "def f(n):\n    ├x = 1\n    if n:┤\n    return x\n").text == "x = 1"
+    assert run(trim_dangling_header, "def f(n):\n    ├x = 1\n    if n:┤\n        return x\n").text == "x = 1\n    if n:"
+    assert run(trim_dangling_header, "def f(n):\n    ├if n:┤\n    return 1\n").text == "if n:"  # one line: asked for

@@ -13,6 +13,7 @@ from offgrid.complete.postprocess.drop_duplicated import drop_duplicated
 from offgrid.complete.postprocess.drop_syntax_worse import drop_syntax_worse
 from offgrid.complete.postprocess.limit_scope import limit_scope
 from offgrid.complete.postprocess.stop_rules import stop_rule
+from offgrid.complete.postprocess.trim_dangling_header import trim_dangling_header
 from offgrid.complete.postprocess.trim_line_suffix import trim_line_suffix
 from offgrid.complete.postprocess.trim_partial_line import trim_partial_line
 from offgrid.complete.postprocess.trim_repetition import trim_repetition
@@ -26,6 +27,7 @@ FILTERS: tuple[Filter, ...] = (
     limit_scope,
     trim_suffix_lines,
     trim_repetition,
+    trim_dangling_header,
     trim_line_suffix,
     trim_space,
     drop_blank,
