@@ -132,8 +132,9 @@ async def test_prefetch_answers_after_accepting(qwen_model):
     text = "import os\n\n\ndef list_python_files(folder):\n    names = []\n"
     text += "    for name in os.listdir(folder):\n        "
     lines = text.split("\n")
-    no_caps = {"completion": {"promptTimeMs": None, "generateTimeMs": None}}  # the same answer however busy the CPU
-    async with running_server(str(qwen_model), no_caps) as client:
+    # no time caps: the same answer however busy the CPU; a token cap that cuts the answer after its first line
+    options = {"completion": {"promptTimeMs": None, "generateTimeMs": None, "maxTokens": 9}}
+    async with running_server(str(qwen_model), options) as client:
         await wait_ready(client)
         open_doc(client, URI, text)
         first = await complete(client, URI, len(lines) - 1, len(lines[-1]))

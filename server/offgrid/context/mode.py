@@ -57,7 +57,8 @@ def _empty_body_ahead(node: tree_sitter.Node | None) -> bool:
     for _ in range(6):
         if n is None:
             return False
-        body = n.child_by_field_name("body")
+        # the block's field is "body" in most grammars, "consequence" for Python's and Go's `if`
+        body = n.child_by_field_name("body") or n.child_by_field_name("consequence")
         if body is not None:
             return body.named_child_count == 0 or body.has_error or body.is_missing
         if n.is_error or n.type == "ERROR":

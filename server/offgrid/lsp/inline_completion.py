@@ -117,8 +117,11 @@ def _prefetch(ls: "OffgridServer", req: CompletionRequest, offset: int, text: st
 
     def done(_f: object) -> None:
         if job.future.cancelled() or job.future.exception() is not None:
+            log.debug("prefetch stopped: %s", "cancelled" if job.future.cancelled() else job.future.exception())
             return
         result: Suggestion = job.future.result()
+        g = result.generation
+        log.info("prefetch done: %d characters (%s)", len(result.text), g.stop_reason if g else "no generation")
         if result.text:
             loop.call_soon_threadsafe(_remember_prefetched, ls, req.slot, nxt.text, end, result.text)
 
