@@ -24,10 +24,10 @@ class EngineSettings:
     context_size: int = 8192
     documents: int = 4  # documents whose KV cache is kept warm at once (plus scratch, speculative, action)
     min_reuse_chunk: int = 32  # shortest run of cached tokens worth moving instead of recomputing
-    # "prefix": reuse the common prefix (exact). "chunks": also move cached runs after lines are inserted or
-    # deleted above the cursor: far fewer tokens, but approximate (their keys were computed in the old context)
-    # and the drift accumulates over an editing session: see `offgrid bench consistency`. "none": no reuse.
-    cache_reuse: str = "prefix"
+    # "chunks": reuse the common prefix and move cached runs after lines are inserted or deleted above the cursor
+    # (far fewer tokens; the moved keys are approximate until the repair below recomputes them in a pause).
+    # "prefix": the common prefix only. "none": no reuse. See `offgrid bench consistency [--repair]`.
+    cache_reuse: str = "chunks"
     # With "chunks": after this long without a request, recompute the shifted part of the cache, so the drift
     # never outlives a pause in typing.
     repair_idle_ms: int = 300
