@@ -25,7 +25,7 @@ def tiny_model_no_fim(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def slow_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Random weights, big enough that a long prompt takes a while: for cancellation and superseding."""
-    return write_tiny_gguf(tmp_path_factory.mktemp("models") / "slow.gguf", n_embd=512, n_layer=8)
+    return write_tiny_gguf(tmp_path_factory.mktemp("models") / "slow.gguf", n_embd=1024, n_layer=12)
 
 
 @pytest.fixture(scope="session")

@@ -71,7 +71,7 @@ def write_tiny_gguf(
     # Dimension 0 of every embedding is large, so it dominates the normalized final state; its output weight is
     # negative for control tokens, so random weights never end a generation early and tests stay deterministic.
     embd = (rng.standard_normal((n_vocab, n_embd)) * 0.2).astype(np.float32)
-    embd[:, 0] = 3.0
+    embd[:, 0] = 3.0 * (n_embd / 64) ** 0.5  # dominant at any width, so wider models never stop early either
     w.add_tensor("token_embd.weight", embd)
     w.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
     out = (rng.standard_normal((n_vocab, n_embd)) * 0.2).astype(np.float32)
