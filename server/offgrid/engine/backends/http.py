@@ -214,3 +214,19 @@ def _reason(e: BaseException) -> str:
             return "connection refused"
         seen = seen.__cause__ or seen.__context__
     return str(e) or type(e).__name__
+
+
+class HttpBackend:
+    """What the HTTP backends share: the server keeps its own cache (nothing to repair here), and a connection
+    pool to close."""
+
+    http: HttpClient
+
+    def needs_repair(self, slot: str) -> bool:
+        return False
+
+    def repair(self, slot: str, cancel: threading.Event | None = None) -> int:
+        return 0
+
+    def close(self) -> None:
+        self.http.close()

@@ -5,7 +5,7 @@ import threading
 from typing import Any
 
 from offgrid.engine.backends.base import InfillRequest
-from offgrid.engine.backends.http import HttpClient, RemoteSettings
+from offgrid.engine.backends.http import HttpBackend, HttpClient, RemoteSettings
 from offgrid.engine.backends.streamed import CHARS_PER_TOKEN, Collector, fit_prefix, fit_suffix, hold_back_space
 from offgrid.engine.generation import Generation
 from offgrid.errors import Cancelled, RemoteError
@@ -35,7 +35,7 @@ def infill_body(req: InfillRequest) -> dict[str, Any]:
     return body
 
 
-class LlamaInfillBackend:
+class LlamaInfillBackend(HttpBackend):
     """Completions from a llama.cpp server's /infill endpoint."""
 
     name = "infill"
@@ -81,14 +81,5 @@ class LlamaInfillBackend:
             server_generate_ms=t.get("predicted_ms"),
         )
 
-    def needs_repair(self, slot: str) -> bool:
-        return False
-
-    def repair(self, slot: str, cancel: threading.Event | None = None) -> int:
-        return 0
-
     def describe(self) -> dict[str, Any]:
         return {"kind": self.name, "url": self.http.base_url}
-
-    def close(self) -> None:
-        self.http.close()

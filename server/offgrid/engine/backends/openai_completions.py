@@ -5,7 +5,7 @@ import threading
 from typing import Any
 
 from offgrid.engine.backends.base import InfillRequest
-from offgrid.engine.backends.http import HttpClient, RemoteSettings
+from offgrid.engine.backends.http import HttpBackend, HttpClient, RemoteSettings
 from offgrid.engine.backends.streamed import CHARS_PER_TOKEN, Collector, fit_prefix, fit_suffix, hold_back_space
 from offgrid.engine.fim_text import FimTemplate, render_fim, template_for
 from offgrid.engine.generation import Generation
@@ -49,7 +49,7 @@ def completion_body(req: InfillRequest, model: str, t: FimTemplate | None) -> di
     return body
 
 
-class OpenAICompletionsBackend:
+class OpenAICompletionsBackend(HttpBackend):
     """Completions from an OpenAI-compatible /v1/completions endpoint."""
 
     name = "openai"
@@ -124,12 +124,6 @@ class OpenAICompletionsBackend:
             server_generate_ms=t.get("predicted_ms"),
         )
 
-    def needs_repair(self, slot: str) -> bool:
-        return False
-
-    def repair(self, slot: str, cancel: threading.Event | None = None) -> int:
-        return 0
-
     def describe(self) -> dict[str, Any]:
         return {
             "kind": self.name,
@@ -137,6 +131,3 @@ class OpenAICompletionsBackend:
             "model": self.model or None,
             "fim": self.template.name if self.template else None,
         }
-
-    def close(self) -> None:
-        self.http.close()
