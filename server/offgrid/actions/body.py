@@ -49,9 +49,7 @@ def plan_body(req: ActionRequest, settings: ActionSettings) -> Plan:
     )
 
     def finish(answer: str) -> ActionResult:
-        code = extract_code(answer, inside_fence=True)
-        cut = _end_of_body(code + "\n")
-        body = (code if cut is None else code[:cut]).rstrip()
+        body = _body_of(answer)
         if not body.strip() or body.strip() in ("pass", "..."):
             raise ActionRefused("the model wrote no body")
         new = reindent(body, d.body_indent) + "\n"  # the model's frame (dedented or not) does not matter
@@ -72,6 +70,13 @@ def plan_body(req: ActionRequest, settings: ActionSettings) -> Plan:
     )
 
 
+def _body_of(answer: str) -> str:
+    """The answer's code up to where the function ends."""
+    code = extract_code(answer, inside_fence=True)
+    cut = _end_of_body(code + "\n")
+    return (code if cut is None else code[:cut]).rstrip()
+
+
 def _plan_braces(req: ActionRequest, settings: ActionSettings, d: Definition) -> Plan:
     """The body between `{` and `}`: the model continues after the header's `{`."""
     head = textwrap.dedent(req.text[d.start : d.body_start]).rstrip() + "\n"
@@ -83,9 +88,7 @@ def _plan_braces(req: ActionRequest, settings: ActionSettings, d: Definition) ->
     )
 
     def finish(answer: str) -> ActionResult:
-        code = extract_code(answer, inside_fence=True)
-        cut = _end_of_body(code + "\n")
-        body = (code if cut is None else code[:cut]).rstrip()
+        body = _body_of(answer)
         if not body.strip():
             raise ActionRefused("the model wrote no body")
         new = "\n" + reindent(body, d.body_indent) + "\n" + d.indent
