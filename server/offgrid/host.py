@@ -10,12 +10,15 @@ from concurrent.futures import Future
 from enum import Enum
 from pathlib import Path
 
+from offgrid.actions.local_model import LocalActionModel
 from offgrid.actions.plan import Plan
-from offgrid.actions.runner import ActionRun
+from offgrid.actions.remote_model import RemoteActionModel
+from offgrid.actions.runner import ActionModel, ActionRun
 from offgrid.complete.pipeline import Completer
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.config import Settings
 from offgrid.context.service import ContextService
+from offgrid.engine.backends.http import HttpBackend
 from offgrid.engine.backends.remote import make_remote_backend
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
@@ -121,14 +124,22 @@ class ModelHost:
         and it resumes afterwards."""
         if self.completer is None:
             raise ModelError(self.error or "the model is not loaded yet")
-        if self.completer.engine is None:
-            raise ActionRefused("code actions run on the local model; a remote backend serves completions only")
-        run = ActionRun(self.completer.engine, plan)
+        run = ActionRun(self._action_model(), plan)
         job = self.worker.submit(
             f"action-{id(run)}", run.step, PRIORITY_ACTION, supersede=False, preemptible=self.settings.actions.preempt
         )
         self._actions = [j for j in self._actions if not j.future.done()] + [job]
         return run, job
+
+    def _action_model(self) -> ActionModel:
+        """The in-process model, or the model server's chat endpoint."""
+        assert self.completer is not None
+        if self.completer.engine is not None:
+            return LocalActionModel(self.completer.engine)
+        backend = self.completer.backend
+        if isinstance(backend, HttpBackend):
+            return RemoteActionModel(backend)
+        raise ActionRefused(f"code actions are not available with the {backend.name} backend")
 
     def actions_running(self) -> int:
         """Actions queued or on the model (a cancelled one counts until the model has stopped it)."""

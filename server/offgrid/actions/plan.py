@@ -37,6 +37,18 @@ class Plan:
     must_end: bool = True  # an answer cut off by the token limit is refused (half a rewrite is worse than none)
 
 
+def continuing(rule: StopRule | None, done: str) -> StopRule | None:
+    """The plan's stop rule, which reads the whole answer, for a run that goes on from `done`."""
+    if rule is None:
+        return None
+
+    def stop(new: str) -> int | None:
+        cut = rule(done + new)
+        return None if cut is None else max(0, cut - len(done))
+
+    return stop
+
+
 def fenced(code: str, language: str) -> str:
     """`code` in a Markdown code block."""
     return f"```{language}\n{code.rstrip()}\n```"
