@@ -35,14 +35,34 @@ def chat_body(req: ChatRequest, model: str) -> dict[str, Any]:
     if req.prefill:
         messages.append({"role": "assistant", "content": req.prefill})
     body: dict[str, Any] = {"messages": messages, "max_tokens": req.max_tokens, "temperature": 0, "stream": True}
+    body["stream_options"] = {"include_usage": True}  # token counts (and llama-server's timings) at the end
     if model:
         body["model"] = model
     return body
 
 
+class EchoFilter:
+    """Drops the prefill from the front of the stream: some llama-server versions send it back as the first delta,
+    others do not. Text is held while it still reads as the start of the prefill."""
+
+    def __init__(self, prefill: str) -> None:
+        self.prefill, self.held, self.decided = prefill, "", not prefill
+
+    def feed(self, piece: str) -> str:
+        """The part of `piece` that is new answer text."""
+        if self.decided:
+            return piece
+        self.held += piece
+        if self.prefill.startswith(self.held):
+            return ""  # still the echo, or too short to tell
+        self.decided = True
+        return self.held[len(self.prefill) :] if self.held.startswith(self.prefill) else self.held
+
+
 def stream_chat(http: "HttpClient", req: ChatRequest, model: str, cancel: threading.Event | None) -> Generation:
     """Stream one chat answer; the Generation's text is what the server wrote after the prefill."""
     c = Collector(InfillRequest(prefix="", suffix="", typed="", max_tokens=req.max_tokens, stop=req.stop))
+    echo = EchoFilter(req.prefill)
     final: dict[str, Any] = {}
     url = http.base_url + "/v1/chat/completions"
 
@@ -63,7 +83,7 @@ def stream_chat(http: "HttpClient", req: ChatRequest, model: str, cancel: thread
         content = delta.get("content") or ""
         if not isinstance(content, str):
             raise RemoteError(f"{url} sent a malformed stream: content that is not text")
-        go_on = c.add(content)
+        go_on = c.add(echo.feed(content))
         if choice.get("finish_reason"):
             final["finish_reason"] = choice["finish_reason"]
         return go_on
