@@ -57,6 +57,7 @@ def _cli_complete_and_doctor(kind: str, url: str, tmp_path) -> str:
     out = _cli("doctor", "--backend", kind, "--url", url, tmp_path=tmp_path)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "READY" in out.stdout and "round trip" in out.stdout
+    assert "/v1/chat/completions works" in out.stdout  # code actions can work too
     return out.stdout
 
 
