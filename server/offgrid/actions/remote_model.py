@@ -62,7 +62,9 @@ def _aligned(prefill: str, rule: StopRule | None) -> StopRule | None:
 
     def stop(text: str) -> int | None:
         tail = after_prefill(text, prefill, final=False)
-        cut = rule(tail) if tail is not None else None
-        return None if cut is None else len(text) - len(tail) + cut  # type: ignore[arg-type]
+        if tail is None:
+            return None
+        cut = rule(tail)
+        return None if cut is None else len(text) - len(tail) + cut
 
     return stop
