@@ -18,6 +18,7 @@ from offgrid.actions.request import ActionKind, ActionRequest, ActionResult, Tex
 from offgrid.actions.runner import plan_action
 from offgrid.errors import ActionRefused, Cancelled, OffgridError
 from offgrid.host import HostState
+from offgrid.log_privacy import source_text_allowed
 from offgrid.lsp.documents import Document
 from offgrid.lsp.positions import column_to_utf16, line_starts
 
@@ -138,6 +139,8 @@ async def run_action(
         job.cancel()
         return None
     log.info("action %s %s", req.kind.value, run.summary())
+    if source_text_allowed():  # the user's debug setting logSourceText
+        log.info("action %s answered: %r", req.kind.value, run.text())
     try:
         result = done.result()
         if result is None:

@@ -12,6 +12,7 @@ from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.complete.speculation import accepted_request
 from offgrid.errors import Cancelled, OffgridError, RemoteError
 from offgrid.host import HostState
+from offgrid.log_privacy import source_text_allowed
 from offgrid.lsp.documents import Document
 from offgrid.lsp.positions import column_to_utf16
 
@@ -65,6 +66,8 @@ async def inline_completion_handler(
     if suggestion.generation is not None and suggestion.generation.round_trip_ms is not None:
         _remote_answered(ls)
     _publish(ls, _metrics(doc.uri, suggestion, t0))
+    if source_text_allowed():  # the user's debug setting logSourceText
+        log.info("suggestion at %s:%d:%d: %r", doc.uri, line, column, [s.text for s in (suggestion, *suggestion.more)])
     if suggestion.text and suggestion.replace_to_column == suggestion.column:  # memory answers only insert
         ls.suggestions.remember(doc.uri, req.text, offset, suggestion.text)
         if settings.prefetch:

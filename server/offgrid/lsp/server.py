@@ -7,7 +7,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
-from offgrid import __version__
+from offgrid import __version__, log_privacy
 from offgrid.complete.suggestion_cache import SuggestionCache
 from offgrid.config import Settings, parse_settings
 from offgrid.context.service import ContextService
@@ -52,6 +52,7 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
     def initialize(ls: OffgridServer, params: types.InitializeParams) -> None:
         settings, problem = parse_settings(params.initialization_options)
         ls.settings = settings
+        log_privacy.allow_source_text(settings.log_source_text)
         ls.context = create_context(settings.context, params)
         if problem:
             ls.show(problem, types.MessageType.Warning)
@@ -60,6 +61,7 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
     async def initialized(ls: OffgridServer, _params: types.InitializedParams) -> None:
         await _read_workspace_configuration(ls)
         settings = ls.settings
+        log_privacy.allow_source_text(settings.log_source_text)
         if ls.cli_model:
             settings = Settings(**{**settings.__dict__, "model": ls.cli_model})
         loop = asyncio.get_running_loop()
