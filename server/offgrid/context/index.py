@@ -16,7 +16,7 @@ import tree_sitter
 
 from offgrid.context.languages import language_for
 from offgrid.context.outline import FileOutline, Symbol, outline
-from offgrid.context.walk import WalkLimits, read_source, source_files
+from offgrid.context.walk import WalkLimits, inside, read_source, source_files
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,9 @@ class WorkspaceIndex:
     def update(self, path: Path) -> None:
         """(Re)index one file, or drop it when it is gone, ignored or unreadable."""
         key = str(path)
-        data = read_source(path, self.limits) if path.is_file() else None
+        roots = [r.resolve() for r in self.roots]
+        readable = path.is_file() and (not roots or inside(path, roots))  # never through a link out of the roots
+        data = read_source(path, self.limits) if readable else None
         try:
             found = outline_bytes(key, data) if data is not None else None
         except Exception as e:  # a grammar bug on one odd file must not stop the index
