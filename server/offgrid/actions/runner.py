@@ -10,7 +10,7 @@ from offgrid.actions.plan import Plan
 from offgrid.actions.request import ActionKind, ActionRequest, ActionResult
 from offgrid.actions.rewrite import plan_fix, plan_rewrite
 from offgrid.actions.settings import ActionSettings
-from offgrid.engine.chat import chat_prompt
+from offgrid.engine.chat import chat_prompt_ids
 from offgrid.engine.generation import Generation, GenerationRequest
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
@@ -34,9 +34,9 @@ def plan_action(req: ActionRequest, settings: ActionSettings) -> Plan:
 
 def prompt_ids(model: Model, plan: Plan) -> list[int]:
     """The chat prompt where the GGUF has a template, else a fill-in-the-middle prompt, else the prefix alone."""
-    chat = chat_prompt(model, [("system", plan.system), ("user", plan.user)])
+    chat = chat_prompt_ids(model, [("system", plan.system), ("user", plan.user)])
     if chat is not None:
-        return model.tokenize(chat, special=True) + model.tokenize(plan.prefill)
+        return chat + model.tokenize(plan.prefill)
     bos = [model.bos] if model.add_bos and model.bos >= 0 else []
     pre, suf, fim = model.tokenize(plan.fim_prefix), model.tokenize(plan.fim_suffix), model.fim
     if fim is None:
@@ -44,6 +44,13 @@ def prompt_ids(model: Model, plan: Plan) -> list[int]:
     if fim.spm:
         return bos + [fim.suffix] + suf + [fim.prefix] + pre
     return bos + [fim.prefix] + pre + [fim.suffix] + suf + ([fim.middle] if fim.middle is not None else [])
+
+
+def check_region(result: ActionResult, plan: Plan) -> None:
+    """Refuse an edit that reaches outside the code the action was asked to change."""
+    edit, region = result.edit, plan.region
+    if edit is not None and (region is None or not region[0] <= edit.start <= edit.end <= region[1]):
+        raise ActionRefused("the edit reached outside the code the action was asked to change, so it was dropped")
 
 
 class ActionRun:
@@ -97,8 +104,10 @@ class ActionRun:
         cut = rule(answer) if rule is not None else None
         if cut is None and gen.stop_reason == "max_tokens" and self.plan.must_end:
             raise ActionRefused(f"the answer was cut off after {len(self.ids)} tokens (setting actions.maxTokens)")
-        self.result = self.plan.finish(answer if cut is None else answer[:cut])
-        return self.result
+        result = self.plan.finish(answer if cut is None else answer[:cut])
+        check_region(result, self.plan)
+        self.result = result
+        return result
 
     def summary(self) -> dict[str, float]:
         """Tokens and time spent, over all its runs."""
