@@ -67,7 +67,15 @@ async def inline_completion_handler(
         _remote_answered(ls)
     _publish(ls, _metrics(doc.uri, suggestion, t0))
     if source_text_allowed():  # the user's debug setting logSourceText
-        log.info("suggestion at %s:%d:%d: %r", doc.uri, line, column, [s.text for s in (suggestion, *suggestion.more)])
+        typed = doc.line_text(line)[:column]
+        log.info(
+            "suggestion at %s:%d:%d after %r: %r",
+            doc.uri,
+            line,
+            column,
+            typed,
+            [s.text for s in (suggestion, *suggestion.more)],
+        )
     if suggestion.text and suggestion.replace_to_column == suggestion.column:  # memory answers only insert
         ls.suggestions.remember(doc.uri, req.text, offset, suggestion.text)
         if settings.prefetch:
