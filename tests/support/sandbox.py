@@ -75,18 +75,19 @@ def _reaches_out(line: str) -> bool:
     return any(f"{call}(" in line for call in ("connect", "bind", "listen"))
 
 
-def sandbox(folder: Path, network: bool = False) -> Sandbox:
-    """A sandbox writing its records under `folder`; `network=True` keeps the network (the remote backend test)
-    and only records."""
+def sandbox(folder: Path, allow: str | None = None) -> Sandbox:
+    """A sandbox writing its records under `folder`. `allow` ("HOST:PORT") keeps the network and lets the audit
+    hook pass connections to that one address (the remote backend test); all else is still refused."""
     box = Sandbox(folder, ["audit-hook"])
     box.env = {
         **os.environ,
         "PYTHONPATH": str(AUDIT_DIR),
         "OFFGRID_AUDIT_LOG": str(box.audit_log),
         "PYTHONDONTWRITEBYTECODE": "1",  # no .pyc writes among the files written
+        **({"OFFGRID_AUDIT_ALLOW": allow} if allow else {}),
     }
     launcher: list[str] = ["sh", "-c", 'exec "$@" 2>"$0"', str(box.stderr_log)]
-    if not network and _unshare_works():
+    if allow is None and _unshare_works():
         box.layers.append("network-namespace")
         launcher += ["unshare", "-n"]
     if shutil.which("strace"):

@@ -1,6 +1,8 @@
 """Loaded by the server under test through PYTHONPATH: refuses, and records to $OFFGRID_AUDIT_LOG, every attempt
 to reach a network, run a program, or write a file, made by Python code anywhere in the process (offgrid, pygls,
-llama-cpp-python, any library). asyncio's own wake-up socket pair (AF_UNIX, never connected) is allowed."""
+llama-cpp-python, any library). asyncio's own wake-up socket pair (AF_UNIX, never connected) is allowed.
+$OFFGRID_AUDIT_ALLOW ("HOST:PORT") lets connections to that one address through, still recorded: the remote
+backend test checks that nothing else is contacted."""
 
 import json
 import os
@@ -15,6 +17,22 @@ _NETWORK |= {"socket.gethostbyname", "socket.gethostbyaddr", "socket.getnameinfo
 _NETWORK |= {"urllib.Request", "ftplib.connect", "smtplib.connect", "telnetlib.Telnet.open"}
 _PROGRAMS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty"}
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+_host, _, _port = os.environ.get("OFFGRID_AUDIT_ALLOW", "").rpartition(":")
+_ALLOWED = (_host, int(_port)) if _port else None
+
+
+def _allowed(event: str, args: tuple) -> bool:
+    """Sockets, lookups and connections for the one allowed address (the configured model server)."""
+    if _ALLOWED is None:
+        return False
+    if event == "socket.__new__":
+        return True  # the connect that follows is what is checked
+    if event == "socket.connect":
+        addr = args[1]
+        return isinstance(addr, tuple) and addr[0] == _ALLOWED[0] and addr[1] == _ALLOWED[1]
+    if event == "socket.getaddrinfo":
+        return args[0] in (_ALLOWED[0], _ALLOWED[0].encode()) and args[1] in (_ALLOWED[1], str(_ALLOWED[1]))
+    return False
 
 
 def _note(kind: str, event: str, detail: object) -> None:
@@ -27,7 +45,9 @@ def _hook(event: str, args: tuple) -> None:
         return
     _busy.on = True
     try:
-        if event == "socket.__new__":
+        if _allowed(event, args):
+            _note("allowed", event, args[1:] if event.startswith("socket.") else args)
+        elif event == "socket.__new__":
             family = args[1]
             if family != socket.AF_UNIX:
                 _note("network", event, args[1:])
