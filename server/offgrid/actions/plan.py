@@ -39,6 +39,7 @@ class Plan:
     # the code-point range of the document the edit may touch (the selection's lines, the definition's body);
     # an edit reaching outside it is refused, whatever the model was talked into writing
     region: tuple[int, int] | None = None
+    max_prompt_tokens: int | None = None  # a longer prompt is refused (actions.maxPromptTokens)
 
 
 def fenced(code: str, language: str) -> str:

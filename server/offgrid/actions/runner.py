@@ -2,6 +2,7 @@
 next call continues from the tokens already generated (their KV stays cached in the action's sequence)."""
 
 import threading
+from dataclasses import replace
 
 from offgrid.actions.body import plan_body
 from offgrid.actions.docstring import plan_docstring
@@ -29,7 +30,7 @@ _PLANNERS = {
 
 def plan_action(req: ActionRequest, settings: ActionSettings) -> Plan:
     """The plan for a request; raises ActionRefused, with the reason, for input it cannot work on."""
-    return _PLANNERS[req.kind](req, settings)
+    return replace(_PLANNERS[req.kind](req, settings), max_prompt_tokens=settings.max_prompt_tokens)
 
 
 def prompt_ids(model: Model, plan: Plan) -> list[int]:
@@ -75,7 +76,14 @@ class ActionRun:
         if self.result is not None:
             return self.result
         if self.prompt is None:
-            self.prompt = prompt_ids(self.engine.model, self.plan)
+            prompt = prompt_ids(self.engine.model, self.plan)
+            cap = self.plan.max_prompt_tokens
+            if cap is not None and len(prompt) > cap:
+                raise ActionRefused(
+                    f"the code to send the model is {len(prompt)} tokens; actions take at most {cap} "
+                    "(setting actions.maxPromptTokens)"
+                )
+            self.prompt = prompt
         done_text = self.text()
         rule = self.plan.stop
 

@@ -78,6 +78,8 @@ def workspace_edit(ls: "OffgridServer", doc: Document, edit: TextEdit) -> types.
 
 def action_request(ls: "OffgridServer", doc: Document, kind: ActionKind, raw: dict[str, Any]) -> ActionRequest:
     """The request for an action on `doc` from a code action's `data` or a command's argument."""
+    if doc.uri in ls.oversized:
+        raise ActionRefused("the document is over the size limit (setting maxDocumentBytes)")
     (sl, sc), (el, ec) = parse_range(raw.get("range"))
     start, end = doc.offset(sl, sc), doc.offset(el, ec)
     try:
@@ -223,7 +225,7 @@ def register_code_actions(server: "OffgridServer") -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, OPTIONS)
     def code_action(ls: "OffgridServer", params: types.CodeActionParams) -> list[types.CodeAction] | None:
         doc = ls.documents.get(params.text_document.uri)
-        if doc is None or ls.host is None or ls.host.state is not HostState.READY:
+        if doc is None or ls.host is None or ls.host.state is not HostState.READY or doc.uri in ls.oversized:
             return None
         return _offers(ls, doc, params) or None
 

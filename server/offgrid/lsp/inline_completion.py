@@ -31,7 +31,7 @@ async def inline_completion_handler(
     t0 = time.perf_counter()
     doc = ls.documents.get(params.text_document.uri)
     host = ls.host
-    if doc is None or host is None or host.state is not HostState.READY:
+    if doc is None or host is None or host.state is not HostState.READY or doc.uri in ls.oversized:
         return EMPTY
     line = min(max(params.position.line, 0), doc.line_count() - 1)
     column = doc.column(line, params.position.character)
