@@ -19,7 +19,14 @@ from offgrid.context.service import ContextService
 from offgrid.engine.backends.remote import make_remote_backend
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
-from offgrid.engine.worker import PRIORITY_ACTION, PRIORITY_BACKGROUND, PRIORITY_COMPLETION, Job, Worker
+from offgrid.engine.worker import (
+    PRIORITY_ACTION,
+    PRIORITY_BACKGROUND,
+    PRIORITY_COMPLETION,
+    PRIORITY_PREFETCH,
+    Job,
+    Worker,
+)
 from offgrid.errors import ActionRefused, ModelError, OffgridError
 from offgrid.models.progress import Progress, SilentProgress
 from offgrid.models.resolve import resolve_model
@@ -113,7 +120,7 @@ class ModelHost:
     def submit_prefetch(self, req: CompletionRequest) -> Job:
         """Queue a speculative completion; any real request stops it."""
         return self.worker.submit(
-            "prefetch", lambda cancel: self._complete(req, cancel), PRIORITY_BACKGROUND, background=True
+            "prefetch", lambda cancel: self._complete(req, cancel), PRIORITY_PREFETCH, background=True
         )
 
     def start_action(self, plan: Plan) -> tuple[ActionRun, Job]:
@@ -143,7 +150,9 @@ class ModelHost:
         return suggestion
 
     def _submit_repair(self, slot: str) -> Job:
-        """Once the user pauses, recompute the shifted part of a document's cache (any real request stops it)."""
+        """Once the user pauses, recompute the shifted part of a document's cache. Any real request stops it; a
+        prefetch pauses it (the repair is preemptible and keeps what it finished), because the next suggestion
+        is wanted sooner than exact keys."""
         delay = self.settings.engine.repair_idle_ms / 1000
 
         def repair(cancel: threading.Event) -> int:
@@ -152,7 +161,7 @@ class ModelHost:
             assert self.completer is not None
             return self.completer.backend.repair(slot, cancel)
 
-        return self.worker.submit(f"repair {slot}", repair, PRIORITY_BACKGROUND, background=True)
+        return self.worker.submit(f"repair {slot}", repair, PRIORITY_BACKGROUND, background=True, preemptible=True)
 
     def close(self) -> None:
         """Stop the worker and free the model (or close the remote connections)."""

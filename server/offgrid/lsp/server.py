@@ -15,7 +15,7 @@ from offgrid.host import HostState, ModelHost
 from offgrid.lsp.code_actions import register_code_actions
 from offgrid.lsp.context_sync import context_status, create_context, register_context_features, start_indexing
 from offgrid.lsp.documents import Documents
-from offgrid.lsp.inline_completion import inline_completion_handler
+from offgrid.lsp.inline_completion import Prefetching, inline_completion_handler
 from offgrid.lsp.limits import within_limit
 from offgrid.lsp.progress import LspProgress
 
@@ -37,6 +37,7 @@ class OffgridServer(LanguageServer):
         self.suggestions = SuggestionCache()
         self.counts: dict[str, int] = {}  # answers by source: model, typed-through, prefetch
         self.remote_problem: str | None = None  # the model server's failure the user was last told about
+        self.prefetching: Prefetching | None = None  # the last prefetch submitted, adopted if the user accepts
         self.context = ContextService(self.settings.context)
         self.oversized: set[str] = set()  # documents over maxDocumentBytes whose user was told
 
