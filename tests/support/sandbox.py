@@ -25,6 +25,14 @@ def _unshare_works() -> bool:
     return subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
 
 
+def _strace_works() -> bool:
+    """strace is installed and may trace here (containers can forbid ptrace)."""
+    if shutil.which("strace") is None:
+        return False
+    probe = ["strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=socket", "-o", os.devnull, "true"]
+    return subprocess.run(probe, capture_output=True).returncode == 0
+
+
 @dataclass
 class Sandbox:
     """Where the layers write; `launcher` and `env` go to running_server."""
@@ -90,7 +98,7 @@ def sandbox(folder: Path, allow: str | None = None) -> Sandbox:
     if allow is None and _unshare_works():
         box.layers.append("network-namespace")
         launcher += ["unshare", "-n"]
-    if shutil.which("strace"):
+    if _strace_works():
         box.layers.append("strace")
         launcher += ["strace", "-f", "-qq", "--seccomp-bpf", "-e", "signal=none", "-e", f"trace={TRACED}"]
         launcher += ["-o", str(box.strace_log)]
