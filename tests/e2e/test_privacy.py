@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 from offgrid.bench.lsp_client import plain
+from offgrid.lsp.action_commands import explanations_folder
 
 from tests.support.editor import Editor, rng
 from tests.support.lsp import complete, running_server, status, wait_ready
@@ -163,7 +164,7 @@ async def test_a_whole_session_makes_no_connection_runs_no_code_and_logs_no_sour
     audit = box.audit()
     assert [a for a in audit if a["kind"] in ("network", "program")] == [], audit
     written = [Path(a["detail"].strip("'")) for a in audit if a["kind"] == "write"]
-    notes = Path(tempfile.gettempdir()) / "offgrid-explanations"
+    notes = explanations_folder()
     # tempfile.gettempdir() proves the folder writable with a file it deletes at once
     probes = [p for p in written if p.parent == Path(tempfile.gettempdir()) and not p.exists()]
     assert all(p.parent == notes for p in written if p not in probes), written
