@@ -57,6 +57,7 @@ export function initializationOptions(c: OffgridConfig): Record<string, unknown>
     preset: c.preset,
     completion: { maxTokens: c.maxTokens, generateTimeMs: c.generateTimeMs },
     debug: c.debug,
+    logSourceText: c.debug, // the setting promises prompts and suggestions in the output: that is the server's logSourceText
   };
   if (c.model) {
     out.model = c.model;

@@ -4,19 +4,20 @@ base models), generated on the action's own KV sequence, so a preempted action r
 import threading
 
 from offgrid.actions.plan import Plan, continuing
-from offgrid.engine.chat import chat_prompt
+from offgrid.engine.chat import chat_prompt_ids
 from offgrid.engine.generation import Generation, GenerationRequest
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
+from offgrid.errors import ActionRefused
 
 ACTION_SLOT = "action"  # one KV sequence for actions, apart from the documents' caches
 
 
 def prompt_ids(model: Model, plan: Plan) -> list[int]:
     """The chat prompt where the GGUF has a template, else a fill-in-the-middle prompt, else the prefix alone."""
-    chat = chat_prompt(model, [("system", plan.system), ("user", plan.user)])
+    chat = chat_prompt_ids(model, [("system", plan.system), ("user", plan.user)])
     if chat is not None:
-        return model.tokenize(chat, special=True) + model.tokenize(plan.prefill)
+        return chat + model.tokenize(plan.prefill)
     bos = [model.bos] if model.add_bos and model.bos >= 0 else []
     pre, suf, fim = model.tokenize(plan.fim_prefix), model.tokenize(plan.fim_suffix), model.fim
     if fim is None:
@@ -48,7 +49,14 @@ class LocalActionModel:
     def generate(self, plan: Plan, cancel: threading.Event) -> Generation:
         """Go on with the answer until the plan's stop rule, its token budget, or `cancel`."""
         if self.prompt is None:
-            self.prompt = prompt_ids(self.engine.model, plan)
+            prompt = prompt_ids(self.engine.model, plan)
+            cap = plan.max_prompt_tokens
+            if cap is not None and len(prompt) > cap:
+                raise ActionRefused(
+                    f"the code to send the model is {len(prompt)} tokens; actions take at most {cap} "
+                    "(setting actions.maxPromptTokens)"
+                )
+            self.prompt = prompt
         gen = self.engine.generate(
             GenerationRequest(
                 prompt=tuple(self.prompt + self.ids),

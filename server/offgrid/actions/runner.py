@@ -3,6 +3,7 @@ on with the answer. The model call is the only part that differs between the in-
 (ActionModel); planning, stop rules and turning the answer into an edit are the same for both."""
 
 import threading
+from dataclasses import replace
 from typing import Protocol
 
 from offgrid.actions.body import plan_body
@@ -26,7 +27,7 @@ _PLANNERS = {
 
 def plan_action(req: ActionRequest, settings: ActionSettings) -> Plan:
     """The plan for a request; raises ActionRefused, with the reason, for input it cannot work on."""
-    return _PLANNERS[req.kind](req, settings)
+    return replace(_PLANNERS[req.kind](req, settings), max_prompt_tokens=settings.max_prompt_tokens)
 
 
 class ActionModel(Protocol):
@@ -47,6 +48,13 @@ class ActionModel(Protocol):
     def prompt_tokens(self) -> int:
         """The prompt's length in tokens (0 when unknown)."""
         ...
+
+
+def check_region(result: ActionResult, plan: Plan) -> None:
+    """Refuse an edit that reaches outside the code the action was asked to change."""
+    edit, region = result.edit, plan.region
+    if edit is not None and (region is None or not region[0] <= edit.start <= edit.end <= region[1]):
+        raise ActionRefused("the edit reached outside the code the action was asked to change, so it was dropped")
 
 
 class ActionRun:
@@ -77,8 +85,10 @@ class ActionRun:
         if cut is None and gen.stop_reason == "max_tokens" and self.plan.must_end:
             n = self.model.generated()
             raise ActionRefused(f"the answer was cut off after {n} tokens (setting actions.maxTokens)")
-        self.result = self.plan.finish(answer if cut is None else answer[:cut])
-        return self.result
+        result = self.plan.finish(answer if cut is None else answer[:cut])
+        check_region(result, self.plan)
+        self.result = result
+        return result
 
     def summary(self) -> dict[str, float]:
         """Tokens and time spent, over all its runs."""

@@ -14,6 +14,7 @@ from offgrid.complete.speculation import accepted_request
 from offgrid.engine.worker import Job
 from offgrid.errors import Cancelled, OffgridError, RemoteError
 from offgrid.host import HostState
+from offgrid.log_privacy import source_text_allowed
 from offgrid.lsp.documents import Document
 from offgrid.lsp.positions import column_to_utf16
 
@@ -42,7 +43,7 @@ async def inline_completion_handler(
     t0 = time.perf_counter()
     doc = ls.documents.get(params.text_document.uri)
     host = ls.host
-    if doc is None or host is None or host.state is not HostState.READY:
+    if doc is None or host is None or host.state is not HostState.READY or doc.uri in ls.oversized:
         return EMPTY
     line = min(max(params.position.line, 0), doc.line_count() - 1)
     column = doc.column(line, params.position.character)
@@ -84,6 +85,16 @@ async def inline_completion_handler(
     if suggestion.generation is not None and suggestion.generation.round_trip_ms is not None:
         _remote_answered(ls)
     _publish(ls, _metrics(doc.uri, suggestion, t0))
+    if source_text_allowed():  # the user's debug setting logSourceText
+        typed = doc.line_text(line)[:column]
+        log.info(
+            "suggestion at %s:%d:%d after %r: %r",
+            doc.uri,
+            line,
+            column,
+            typed,
+            [s.text for s in (suggestion, *suggestion.more)],
+        )
     if suggestion.text and suggestion.replace_to_column == suggestion.column:  # memory answers only insert
         ls.suggestions.remember(doc.uri, req.text, offset, suggestion.text)
         if settings.prefetch:

@@ -18,6 +18,7 @@ test("initializationOptions use the server's camelCase keys and nest completion 
     preset: "qwen2.5-coder-0.5b",
     completion: { maxTokens: 64, generateTimeMs: 900 },
     debug: false,
+    logSourceText: false,
   });
   assert.equal("model" in initializationOptions(DEFAULTS), false, "no model: the server picks the preset");
 });
