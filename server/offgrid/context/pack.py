@@ -20,6 +20,9 @@ from offgrid.context.recent import Chunk
 MAX_PER_NAME = 2  # definitions shown for one name
 MAX_AMBIGUOUS = 4  # a name defined in more places than this is skipped unless the file imports it
 MAX_MODULE_SYMBOLS = 12
+MAX_AMBIGUOUS_MEMBER = 2  # `x.name` names the index may not know the owner of: only a rare name is looked up
+MAX_OWNER_ROWS = 24  # a method's class is shown whole (signatures only) up to this many rows
+NEAR_ROWS = 8  # members used this close to the cursor come before the imported names the window does not use
 SKIP_NAMES = frozenset({"self", "cls", "this", "super", "None", "True", "False", "nil", "null", "true", "false"})
 
 Count = Callable[[str], int]
@@ -69,19 +72,28 @@ class Lookup(Protocol):
     def modules(self, stem: str, family: str, exclude: str) -> list[FileOutline]: ...
 
 
-def references(lang: Language, tree: tree_sitter.Tree, first: int, last: int, row: int) -> dict[str, int]:
-    """Names used in rows [first, last], each with its distance in rows from the cursor's row."""
+def _is_member(node: tree_sitter.Node) -> bool:
+    """`x.name`, `x->name`, `X::name`: the name after an access operator, whose owner the index cannot know."""
+    prev = node.prev_sibling
+    return prev is not None and prev.type in (".", "->", "::", "?.", ":")
+
+
+def references(lang: Language, tree: tree_sitter.Tree, first: int, last: int, row: int) -> dict[str, tuple[int, bool]]:
+    """Names used in rows [first, last], each with its distance in rows from the cursor's row and whether it is
+    only ever used as a member (`x.name`)."""
     query = lang.query("references")
     if query is None:
         return {}
     qc = tree_sitter.QueryCursor(query)
     qc.set_point_range((first, 0), (last + 1, 0))
-    out: dict[str, int] = {}
+    out: dict[str, tuple[int, bool]] = {}
     for node in qc.captures(tree.root_node).get("reference", []):
         name = (node.text or b"").decode("utf-8", errors="replace")
-        d = abs(node.start_point.row - row)
-        if len(name) > 1 and name not in SKIP_NAMES and d < out.get(name, 1 << 30):
-            out[name] = d
+        if len(name) <= 1 or name in SKIP_NAMES:
+            continue
+        d, member = abs(node.start_point.row - row), _is_member(node)
+        old_d, old_member = out.get(name, (1 << 30, True))
+        out[name] = (min(d, old_d), member and old_member)
     return out
 
 
@@ -151,6 +163,29 @@ def _rank(symbols: list[Symbol], cur_dir: str, imported: frozenset[str]) -> list
     return sorted(symbols, key=key)
 
 
+def _priority(refs: dict[str, tuple[int, bool]], imported: frozenset[str]) -> list[str]:
+    """Names to look up, most useful first: plain names near the cursor (nearest first), then members used
+    within NEAR_ROWS, then the names the file imports that the window does not use, then farther members."""
+
+    def key(item: tuple[str, tuple[int, int]]) -> tuple[int, int, str]:
+        return (*item[1], item[0])
+
+    tiers: dict[str, tuple[int, int]] = {n: (2, 0) for n in imported}
+    for name, (d, member) in refs.items():
+        tiers[name] = (0, d) if not member or name in imported else (1 if d <= NEAR_ROWS else 3, d)
+    return [n for n, _ in sorted(tiers.items(), key=key)]
+
+
+def _owner_sig(s: Symbol, lookup: Lookup, local: FileOutline) -> tuple[Row, ...]:
+    """A method used as `x.name`: its class's signature (all its public members, which the code around the
+    cursor may call next), when the class is small enough; else the method's own."""
+    if not s.parent:
+        return s.sig or s.rows
+    owners = [o for o in lookup.definitions(s.parent, local.family, local.path) if o.path == s.path]
+    sig = owners[0].sig if owners else ()
+    return sig if sig and len(sig) <= MAX_OWNER_ROWS and any(n == s.line for n, _ in sig) else s.sig or s.rows
+
+
 def build_pack(
     lang: Language,
     tree: tree_sitter.Tree,
@@ -174,27 +209,27 @@ def build_pack(
     # 2. definitions of the names used near the cursor, nearest first, then of the imported names
     refs = references(lang, tree, cur.first, cur.last, cur.row)
     in_window = {s.name for s in local.symbols if cur.first <= s.line <= cur.last}
-    far = cur.last - cur.first + 1
-    names = sorted(
-        ({**{n: far for n in local.imported}, **refs}).items(),
-        key=lambda kv: (kv[1], kv[0] not in local.imported, kv[0]),
-    )
     cur_dir = local.path.replace("\\", "/").rsplit("/", 1)[0]
     resolved: list[str] = []
-    for name, _ in names:
+    for name in _priority(refs, local.imported):
         if name in in_window:
             continue
         mine = [s for s in local.symbols if s.name == name and (s.end_line < cur.first or s.line > cur.last)]
-        found = [(here, [r for r in s.rows if r[0] < cur.first or r[0] > cur.last]) for s in mine[:MAX_PER_NAME]]
+        found = [
+            (here, [r for r in s.sig or s.rows if r[0] < cur.first or r[0] > cur.last]) for s in mine[:MAX_PER_NAME]
+        ]
+        member = name in refs and refs[name][1] and name not in local.imported
         if not found:
             theirs = lookup.definitions(name, local.family, local.path)
-            if len(theirs) > MAX_AMBIGUOUS and name not in local.imported:
+            limit = MAX_AMBIGUOUS_MEMBER if member else MAX_AMBIGUOUS
+            if len(theirs) > limit and name not in local.imported:
                 continue
-            found = [(display(s.path), s.rows) for s in _rank(theirs, cur_dir, local.imported)[:MAX_PER_NAME]]
+            ranked = _rank(theirs, cur_dir, local.imported)[:MAX_PER_NAME]
+            found = [(display(s.path), _owner_sig(s, lookup, local) if member else s.sig or s.rows) for s in ranked]
         if not found and name in local.imported:
             for mod in lookup.modules(name, local.family, local.path)[:1]:
                 shown = [s for s in mod.symbols if s.top_level and not s.name.startswith("__")][:MAX_MODULE_SYMBOLS]
-                tops = [r for s in shown for r in s.rows]
+                tops = [r for s in shown for r in s.sig or s.rows]
                 found.append((display(mod.path), tops))
         if found and all([sel.add(p, rows) for p, rows in found]):
             resolved.append(name)
