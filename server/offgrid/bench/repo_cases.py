@@ -124,7 +124,7 @@ def collect_cases(
 ) -> tuple[list[Case], dict[str, ContextService]]:
     """About n/len(packages) lines from each package (each in every cut), and a warm context service per package."""
     rng = random.Random(seed)
-    cases: list[Case] = []
+    lines: list[list[Case]] = []  # the cuts of one line stay together: they share the prompt up to the cursor
     services: dict[str, ContextService] = {}
     per = max(1, n // max(1, len(packages)))
     for pkg in packages:
@@ -137,7 +137,8 @@ def collect_cases(
         services[pkg] = svc
         mine = [c for p in sorted(root.rglob("*.py")) for c in cases_in_file(pkg, p, svc.index)]
         rows = sorted({(c.path, c.row) for c in mine})
-        chosen = set(rng.sample(rows, min(per, len(rows))))
-        cases.extend(c for c in mine if (c.path, c.row) in chosen and c.cut in cuts)
-    rng.shuffle(cases)  # a run stopped early still reports a fair sample of every package
-    return cases, services
+        chosen = rng.sample(rows, min(per, len(rows)))
+        by_row = {(c.path, c.row, c.cut): c for c in mine}
+        lines.extend([by_row[(path, row, cut)] for cut in cuts] for path, row in chosen)
+    rng.shuffle(lines)  # a run stopped early still reports a fair sample of every package
+    return [c for cut_line in lines for c in cut_line], services
