@@ -91,6 +91,18 @@ def test_the_stub_leaves_out_nested_imports(tmp_path):
 
 
 def test_priority_plain_names_then_near_members_then_imports_then_far_members():
-    refs = {"far_member": (20, True), "near_member": (1, True), "plain": (5, False), "used_import": (9, True)}
+    refs = {
+        "far_member": (20, True, False),
+        "near_member": (1, True, False),
+        "plain": (5, False, False),
+        "used_import": (9, True, False),
+    }
     order = _priority(refs, frozenset({"used_import", "unused_import"}))
     assert order == ["plain", "used_import", "near_member", "unused_import", "far_member"]
+
+
+def test_a_variable_whose_members_are_used_brings_the_class_its_name_suggests(tmp_path):
+    text = "def show(formatter, opts):\n    formatter.buffer.clear()\n\n"
+    pack = pack_for(tmp_path, text, 2, 4)
+    assert "formatter" in pack.names
+    assert "class HelpFormatter:" in pack.files[0].text and "def write_dl(" in pack.files[0].text

@@ -12,6 +12,7 @@ from typing import Protocol
 
 import tree_sitter
 
+from offgrid.context.index import last_word
 from offgrid.context.languages import Language
 from offgrid.context.mode import Mode
 from offgrid.context.outline import FileOutline, Row, Source, Symbol, find_body, header_end, node_key
@@ -26,6 +27,7 @@ NEAR_ROWS = 8  # members used this close to the cursor come before the imported 
 SKIP_NAMES = frozenset({"self", "cls", "this", "super", "None", "True", "False", "nil", "null", "true", "false"})
 
 Count = Callable[[str], int]
+Ref = tuple[int, bool, bool]  # rows from the cursor, only used as a member, has members used
 _CLOSERS = ("}", ")", "]", "end")
 
 
@@ -71,6 +73,8 @@ class Lookup(Protocol):
 
     def modules(self, stem: str, family: str, exclude: str) -> list[FileOutline]: ...
 
+    def classes_like(self, word: str, family: str, exclude: str) -> list[Symbol]: ...
+
 
 def _is_member(node: tree_sitter.Node) -> bool:
     """`x.name`, `x->name`, `X::name`: the name after an access operator, whose owner the index cannot know."""
@@ -78,22 +82,34 @@ def _is_member(node: tree_sitter.Node) -> bool:
     return prev is not None and prev.type in (".", "->", "::", "?.", ":")
 
 
-def references(lang: Language, tree: tree_sitter.Tree, first: int, last: int, row: int) -> dict[str, tuple[int, bool]]:
-    """Names used in rows [first, last], each with its distance in rows from the cursor's row and whether it is
-    only ever used as a member (`x.name`)."""
+def _is_receiver(node: tree_sitter.Node) -> bool:
+    """`name.x`, `a.name.x`: a name whose members are used, so its type's members are worth showing."""
+    n = node
+    for _ in range(2):
+        if n.next_sibling is not None:
+            return n.next_sibling.type in (".", "->", "?.")
+        if n.parent is None or n.parent.end_byte != n.end_byte:
+            return False
+        n = n.parent
+    return False
+
+
+def references(lang: Language, tree: tree_sitter.Tree, first: int, last: int, row: int) -> dict[str, Ref]:
+    """Names used in rows [first, last], each with its distance in rows from the cursor's row, whether it is
+    only ever used as a member (`x.name`) and whether its own members are used (`name.x`)."""
     query = lang.query("references")
     if query is None:
         return {}
     qc = tree_sitter.QueryCursor(query)
     qc.set_point_range((first, 0), (last + 1, 0))
-    out: dict[str, tuple[int, bool]] = {}
+    out: dict[str, Ref] = {}
     for node in qc.captures(tree.root_node).get("reference", []):
         name = (node.text or b"").decode("utf-8", errors="replace")
         if len(name) <= 1 or name in SKIP_NAMES:
             continue
-        d, member = abs(node.start_point.row - row), _is_member(node)
-        old_d, old_member = out.get(name, (1 << 30, True))
-        out[name] = (min(d, old_d), member and old_member)
+        d, member, receiver = abs(node.start_point.row - row), _is_member(node), _is_receiver(node)
+        old_d, old_member, old_receiver = out.get(name, (1 << 30, True, False))
+        out[name] = (min(d, old_d), member and old_member, receiver or old_receiver)
     return out
 
 
@@ -163,7 +179,7 @@ def _rank(symbols: list[Symbol], cur_dir: str, imported: frozenset[str]) -> list
     return sorted(symbols, key=key)
 
 
-def _priority(refs: dict[str, tuple[int, bool]], imported: frozenset[str]) -> list[str]:
+def _priority(refs: dict[str, Ref], imported: frozenset[str]) -> list[str]:
     """Names to look up, most useful first: plain names near the cursor (nearest first), then members used
     within NEAR_ROWS, then the names the file imports that the window does not use, then farther members."""
 
@@ -171,7 +187,7 @@ def _priority(refs: dict[str, tuple[int, bool]], imported: frozenset[str]) -> li
         return (*item[1], item[0])
 
     tiers: dict[str, tuple[int, int]] = {n: (2, 0) for n in imported}
-    for name, (d, member) in refs.items():
+    for name, (d, member, _) in refs.items():
         tiers[name] = (0, d) if not member or name in imported else (1 if d <= NEAR_ROWS else 3, d)
     return [n for n, _ in sorted(tiers.items(), key=key)]
 
@@ -219,6 +235,10 @@ def build_pack(
             (here, [r for r in s.sig or s.rows if r[0] < cur.first or r[0] > cur.last]) for s in mine[:MAX_PER_NAME]
         ]
         member = name in refs and refs[name][1] and name not in local.imported
+        if not found and name in refs and refs[name][2] and name not in local.imported:
+            guess = lookup.classes_like(last_word(name), local.family, local.path)  # `stream.x`: a TokenStream?
+            if len(guess) <= MAX_PER_NAME:
+                found = [(display(s.path), s.sig or s.rows) for s in guess]
         if not found:
             theirs = lookup.definitions(name, local.family, local.path)
             limit = MAX_AMBIGUOUS_MEMBER if member else MAX_AMBIGUOUS

@@ -125,6 +125,10 @@ class ContextService:
         indexed = [s for s in self.index.definitions(name) if s.path != exclude and s.path not in open_paths]
         return mine + [s for s in indexed if _family(s.path) == family]
 
+    def classes_like(self, word: str, family: str, exclude: str) -> list[Symbol]:
+        """Classes in other files whose name ends in `word` (a guess at a variable's type from its name)."""
+        return [s for s in self.index.classes_like(word) if s.path != exclude and _family(s.path) == family]
+
     def modules(self, stem: str, family: str, exclude: str) -> list[FileOutline]:
         opened = {o.path: o for o in self._open_outlines(exclude) if stem_of(o.path) == stem}
         indexed = [opened.pop(o.path, o) for o in self.index.modules(stem)]  # an open document's text wins
