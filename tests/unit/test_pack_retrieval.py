@@ -97,7 +97,7 @@ def test_priority_plain_names_then_near_members_then_imports_then_far_members():
         "plain": (5, False, False),
         "used_import": (9, True, False),
     }
-    order = _priority(refs, frozenset({"used_import", "unused_import"}))
+    order = [name for _, name in _priority(refs, frozenset({"used_import", "unused_import"}))]
     assert order == ["plain", "used_import", "near_member", "unused_import", "far_member"]
 
 

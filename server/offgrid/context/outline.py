@@ -17,6 +17,7 @@ MAX_HEADER_ROWS = 12
 MAX_DOC_ROWS = 6
 MAX_SHORT_ROWS = 12  # a class or type this short shows whole
 MAX_MEMBERS = 20
+MAX_SIG_MEMBERS = 10  # a class's signature lists its first public members (the constructor first, in Python)
 CLASS_KINDS = frozenset({"class", "interface", "enum", "module", "type"})
 
 
@@ -188,7 +189,7 @@ class _Extractor:
             return self.stub(node, kind, [])  # a constant, or a short class (its fields too), shown whole
         head, end = self.head(node)
         if kind in CLASS_KINDS:
-            rows = head + [r for m in members[:MAX_MEMBERS] for r in m]
+            rows = head + [r for m in members[:MAX_SIG_MEMBERS] for r in m]
         elif self.lang.name == "python" and head[-1][1].rstrip().endswith(":"):
             rows = head[:-1] + [(end, head[-1][1].rstrip() + " ...")]
         else:

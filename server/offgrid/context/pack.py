@@ -6,8 +6,10 @@ them), then the definitions of names used near the cursor or imported (same file
 the workspace index), then recently edited or viewed code.
 """
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Protocol
 
 import tree_sitter
@@ -23,12 +25,15 @@ MAX_AMBIGUOUS = 4  # a name defined in more places than this is skipped unless t
 MAX_MODULE_SYMBOLS = 12
 MAX_AMBIGUOUS_MEMBER = 2  # `x.name` names the index may not know the owner of: only a rare name is looked up
 MAX_OWNER_ROWS = 24  # a method's class is shown whole (signatures only) up to this many rows
+MAX_GUESSES = 4  # a variable's name that fits more classes than this says nothing about its type
+MAX_SHARE = 2  # one name's definitions take at most this share of the budget, so one big class cannot crowd out
 NEAR_ROWS = 8  # members used this close to the cursor come before the imported names the window does not use
 SKIP_NAMES = frozenset({"self", "cls", "this", "super", "None", "True", "False", "nil", "null", "true", "false"})
 
 Count = Callable[[str], int]
 Ref = tuple[int, bool, bool]  # rows from the cursor, only used as a member, has members used
 _CLOSERS = ("}", ")", "]", "end")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -140,8 +145,8 @@ class _Selection:
         self.rows: dict[str, dict[int, str]] = {}
         self.used = 0
 
-    def add(self, path: str, rows: Iterable[Row]) -> bool:
-        """Take all of `rows` if they fit in what is left of the budget."""
+    def add(self, path: str, rows: Iterable[Row], cap: int | None = None) -> bool:
+        """Take all of `rows` if they fit in what is left of the budget (and cost at most `cap`)."""
         have = self.rows.get(path, {})
         new = [(n, t) for n, t in rows if n not in have]
         if not new:
@@ -149,11 +154,19 @@ class _Selection:
         cost = self.count("\n".join(t for _, t in new)) + len(new)
         if path not in self.rows:
             cost += self.count(path) + 2
-        if self.used + cost > self.budget:
+        if self.used + cost > self.budget or (cap is not None and cost > cap):
             return False
         self.rows.setdefault(path, {}).update(new)
         self.used += cost
         return True
+
+    def add_all(self, found: list[tuple[str, Iterable[Row]]], cap: int) -> bool:
+        """Take all the rows of all of `found` if together they fit (and cost at most `cap`), else none."""
+        saved = {p: dict(r) for p, r in self.rows.items()}, self.used
+        ok = all(self.add(p, rows, cap - (self.used - saved[1])) for p, rows in found)
+        if not ok:
+            self.rows, self.used = saved
+        return ok
 
 
 def render(rows: dict[int, str]) -> str:
@@ -170,16 +183,18 @@ def render(rows: dict[int, str]) -> str:
     return "\n".join(out)
 
 
+def _nearness(s: Symbol, cur_dir: str, imported: frozenset[str]) -> tuple[int, int, str, int]:
+    """Sort key: definitions in modules the file imports first, then in its folder."""
+    stem = s.path.replace("\\", "/").rsplit("/", 1)[-1].split(".")[0]
+    same_dir = s.path.replace("\\", "/").rsplit("/", 1)[0] == cur_dir
+    return (0 if stem in imported else 1, 0 if same_dir else 1, s.path, s.line)
+
+
 def _rank(symbols: list[Symbol], cur_dir: str, imported: frozenset[str]) -> list[Symbol]:
-    def key(s: Symbol) -> tuple[int, int, str, int]:
-        stem = s.path.replace("\\", "/").rsplit("/", 1)[-1].split(".")[0]
-        same_dir = s.path.replace("\\", "/").rsplit("/", 1)[0] == cur_dir
-        return (0 if stem in imported else 1, 0 if same_dir else 1, s.path, s.line)
-
-    return sorted(symbols, key=key)
+    return sorted(symbols, key=lambda s: _nearness(s, cur_dir, imported))
 
 
-def _priority(refs: dict[str, Ref], imported: frozenset[str]) -> list[str]:
+def _priority(refs: dict[str, Ref], imported: frozenset[str]) -> list[tuple[int, str]]:
     """Names to look up, most useful first: plain names near the cursor (nearest first), then members used
     within NEAR_ROWS, then the names the file imports that the window does not use, then farther members."""
 
@@ -189,7 +204,7 @@ def _priority(refs: dict[str, Ref], imported: frozenset[str]) -> list[str]:
     tiers: dict[str, tuple[int, int]] = {n: (2, 0) for n in imported}
     for name, (d, member, _) in refs.items():
         tiers[name] = (0, d) if not member or name in imported else (1 if d <= NEAR_ROWS else 3, d)
-    return [n for n, _ in sorted(tiers.items(), key=key)]
+    return [(tier[0], n) for n, tier in sorted(tiers.items(), key=key)]
 
 
 def _owner_sig(s: Symbol, lookup: Lookup, local: FileOutline) -> tuple[Row, ...]:
@@ -200,6 +215,79 @@ def _owner_sig(s: Symbol, lookup: Lookup, local: FileOutline) -> tuple[Row, ...]
     owners = [o for o in lookup.definitions(s.parent, local.family, local.path) if o.path == s.path]
     sig = owners[0].sig if owners else ()
     return sig if sig and len(sig) <= MAX_OWNER_ROWS and any(n == s.line for n, _ in sig) else s.sig or s.rows
+
+
+def _import_groups(rows: list[Row]) -> list[list[Row]]:
+    """Import rows by statement: a statement's continuation rows are indented or close it."""
+    groups: list[list[Row]] = []
+    for n, text in rows:
+        if groups and (text[:1] in (" ", "\t") or text.lstrip().startswith(_CLOSERS)) and groups[-1][-1][0] == n - 1:
+            groups[-1].append((n, text))
+        else:
+            groups.append([(n, text)])
+    return groups
+
+
+def _add_imports(sel: _Selection, here: str, rows: list[Row], cap: int, lookup: Lookup, local: FileOutline) -> None:
+    """The file's imports, all of them when they cost at most `cap`; else first those that bring in names the
+    workspace defines (what the pack can say more about), then the others, while they fit."""
+    if not rows or sel.add(here, rows, cap):
+        return
+
+    def ours(group: list[Row]) -> bool:
+        names = {w for _, t in group for w in _WORD.findall(t)} & local.imported
+        return any(
+            lookup.definitions(w, local.family, local.path) or lookup.modules(w, local.family, local.path)
+            for w in names
+        )
+
+    groups = _import_groups(rows)
+    start = sel.used
+    for group in [g for g in groups if ours(g)] + [g for g in groups if not ours(g)]:
+        sel.add(here, group, cap - (sel.used - start))
+
+
+class _Finder:
+    """The rows that define a name: in the current file outside the window, else in other files (a member's
+    class, a class a variable's name suggests, an imported module's top level)."""
+
+    def __init__(
+        self,
+        lookup: Lookup,
+        local: FileOutline,
+        cur: Cursor,
+        refs: dict[str, Ref],
+        display: Callable[[str], str],
+        here: str,
+    ) -> None:
+        self.lookup, self.local, self.cur, self.refs, self.display, self.here = lookup, local, cur, refs, display, here
+        self.cur_dir = local.path.replace("\\", "/").rsplit("/", 1)[0]
+
+    def __call__(self, name: str) -> list[tuple[str, Iterable[Row]]]:
+        local, cur, lookup = self.local, self.cur, self.lookup
+        mine = [s for s in local.symbols if s.name == name and (s.end_line < cur.first or s.line > cur.last)]
+        outside = [(self.here, [r for r in s.sig or s.rows if r[0] < cur.first or r[0] > cur.last]) for s in mine]
+        if outside:
+            return outside[:MAX_PER_NAME]
+        imported = name in local.imported
+        _, member, receiver = self.refs.get(name, (0, False, False))
+        if receiver and not imported:
+            guess = lookup.classes_like(last_word(name), local.family, local.path)  # `stream.x`: a TokenStream?
+            if 0 < len(guess) <= MAX_GUESSES:  # the likeliest: the same name, then from a module the file imports
+                s = min(guess, key=lambda s: (s.name.lower() != name, _nearness(s, self.cur_dir, local.imported)))
+                return [(self.display(s.path), s.sig or s.rows)]
+        theirs = lookup.definitions(name, local.family, local.path)
+        if not member and not imported:  # a plain name: another file's local variable or method is not it
+            theirs = [s for s in theirs if s.top_level]
+        if len(theirs) > (MAX_AMBIGUOUS_MEMBER if member else MAX_AMBIGUOUS) and not imported:
+            return []
+        ranked = _rank(theirs, self.cur_dir, local.imported)[:MAX_PER_NAME]
+        found = [(self.display(s.path), _owner_sig(s, lookup, local) if member else s.sig or s.rows) for s in ranked]
+        if not found and imported:
+            for mod in lookup.modules(name, local.family, local.path)[:1]:
+                shown = [s for s in mod.symbols if s.top_level and not s.name.startswith("__")][:MAX_MODULE_SYMBOLS]
+                found.append((self.display(mod.path), [r for s in shown for r in s.sig or s.rows]))
+        return found
 
 
 def build_pack(
@@ -221,38 +309,21 @@ def build_pack(
     # 1. scope headers and imports the local window does not show
     row, col = cur.anchor or (cur.row, cur.column)
     sel.add(here, [r for r in scope_chain(lang, tree, src, row, col) if r[0] < cur.first])
-    sel.add(here, [r for r in local.import_rows if r[0] < cur.first])
+    _add_imports(sel, here, [r for r in local.import_rows if r[0] < cur.first], budget // 2, lookup, local)
     # 2. definitions of the names used near the cursor, nearest first, then of the imported names
     refs = references(lang, tree, cur.first, cur.last, cur.row)
     in_window = {s.name for s in local.symbols if cur.first <= s.line <= cur.last}
-    cur_dir = local.path.replace("\\", "/").rsplit("/", 1)[0]
+    find = _Finder(lookup, local, cur, refs, display, here)
     resolved: list[str] = []
-    for name in _priority(refs, local.imported):
-        if name in in_window:
-            continue
-        mine = [s for s in local.symbols if s.name == name and (s.end_line < cur.first or s.line > cur.last)]
-        found = [
-            (here, [r for r in s.sig or s.rows if r[0] < cur.first or r[0] > cur.last]) for s in mine[:MAX_PER_NAME]
-        ]
-        member = name in refs and refs[name][1] and name not in local.imported
-        if not found and name in refs and refs[name][2] and name not in local.imported:
-            guess = lookup.classes_like(last_word(name), local.family, local.path)  # `stream.x`: a TokenStream?
-            if len(guess) <= MAX_PER_NAME:
-                found = [(display(s.path), s.sig or s.rows) for s in guess]
-        if not found:
-            theirs = lookup.definitions(name, local.family, local.path)
-            limit = MAX_AMBIGUOUS_MEMBER if member else MAX_AMBIGUOUS
-            if len(theirs) > limit and name not in local.imported:
-                continue
-            ranked = _rank(theirs, cur_dir, local.imported)[:MAX_PER_NAME]
-            found = [(display(s.path), _owner_sig(s, lookup, local) if member else s.sig or s.rows) for s in ranked]
-        if not found and name in local.imported:
-            for mod in lookup.modules(name, local.family, local.path)[:1]:
-                shown = [s for s in mod.symbols if s.top_level and not s.name.startswith("__")][:MAX_MODULE_SYMBOLS]
-                tops = [r for s in shown for r in s.sig or s.rows]
-                found.append((display(mod.path), tops))
-        if found and all([sel.add(p, rows) for p, rows in found]):
-            resolved.append(name)
+    for tier, group in groupby(_priority(refs, local.imported), key=lambda tn: tn[0]):
+        if sel.used >= budget:
+            break
+        entries = [(name, found) for _, name in group if name not in in_window and (found := find(name))]
+        if tier == 2:  # the imports the window does not use: the cheapest first, so that more of them fit
+            entries.sort(key=lambda e: sum(count(t) for _, rows in e[1] for _, t in rows))
+        for name, found in entries:
+            if sel.add_all(found, budget // MAX_SHARE):
+                resolved.append(name)
     # 3. recently edited or viewed code, newest first
     for chunk in recent:
         sel.add(here if chunk.uri == cur.uri else display(chunk.path), chunk.rows)
