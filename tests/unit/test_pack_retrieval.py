@@ -1,7 +1,7 @@
 """What the pack looks up for the names around a cursor: signatures of other files' definitions, a rare member
 with its class's other members, imported names before far guesses, and no out-of-place nested imports."""
 
-from offgrid.context.pack import _priority
+from offgrid.context.names import priority
 from offgrid.context.service import ContextService, ContextSettings
 
 FORMAT = '''class HelpFormatter:
@@ -97,7 +97,7 @@ def test_priority_plain_names_then_near_members_then_imports_then_far_members():
         "plain": (5, False, False),
         "used_import": (9, True, False),
     }
-    order = [name for _, name in _priority(refs, frozenset({"used_import", "unused_import"}))]
+    order = [name for _, name in priority(refs, frozenset({"used_import", "unused_import"}))]
     assert order == ["plain", "used_import", "near_member", "unused_import", "far_member"]
 
 
