@@ -184,8 +184,8 @@ def build_pack(
         if sel.used >= budget:
             break
         entries = [(name, found) for _, name in group if name not in in_window and (found := find(name))]
-        if tier == 2:  # the imports the window does not use: the cheapest first, so that more of them fit
-            entries.sort(key=lambda e: sum(count(t) for _, rows in e[1] for _, t in rows))
+        if tier == 2:  # the imports the window does not use: the shortest first, so that more of them fit
+            entries.sort(key=lambda e: sum(len(t) for _, rows in e[1] for _, t in rows))  # (tokenizing all is slow)
         for name, found in entries:
             if sel.add_all(found, budget // MAX_SHARE):
                 resolved.append(name)
