@@ -91,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     ctx.add_argument("--formats", default="repo,comments", help="pack formats to compare against no context")
     ctx.add_argument("--prefix-tokens", type=int, default=512, help="local prefix window (suffix: a quarter)")
     ctx.add_argument("--index-files", type=int, default=1000, help="files for the indexing figures")
+    ctx.add_argument("--threads", type=int, default=1, help="llama.cpp threads (1 on a shared machine)")
+    ctx.add_argument("--cuts", default="line,name", help="where lines are cut: at the indentation, at the name")
+    ctx.add_argument("--log", type=Path, help="write each case's answers here (JSON lines)")
 
     qual = bench_sub.add_parser("quality", help="HumanEval-infilling pass@1: offgrid's pipeline against the raw model")
     qual.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
@@ -160,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
             args.formats.split(","),
             args.prefix_tokens,
             args.index_files,
+            args.threads,
+            tuple(c for c in args.cuts.split(",") if c),
+            args.log,
         )
     if args.command == "bench" and args.bench == "quality":
         from offgrid.bench.humaneval import DEFAULT_SUBSETS, default_data_dir

@@ -1,29 +1,27 @@
 """`offgrid bench context`: does the context pack help on real code nobody here wrote?
 
-Cases come from the source of installed PyPI packages. In each package, a line that calls or constructs a name
-defined in another file of the same package (and not in its own file) is blanked to its indentation, and
-offgrid completes it through its completion pipeline, with the package folder as the workspace: once with
-the context pack and once without (the same windows, the same single-/multi-line decision). Figures: exact
-match of the first line, edit similarity, the context's tokens and build time, and the workspace index's
-time and memory on 1,000 files.
+Cases come from the source of installed PyPI packages (see repo_cases.py): lines that call or construct a name
+defined in another file of the same package, cut at the indentation or at the name. offgrid completes each
+through its completion pipeline, with the package folder as the workspace: once with the context pack and once
+without (the same windows, the same single-/multi-line decision). Figures: exact match of the first line
+(whitespace normalised), edit similarity, the prompt's tokens, the pack's build time, and the workspace
+index's time and memory on 1,000 files.
 """
 
-import builtins
-import importlib.util
-import random
+import json
 import statistics
 import time
 import tracemalloc
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-import tree_sitter
-
+from offgrid.bench.repo_cases import CUTS, collect_cases
 from offgrid.complete.pipeline import Completer, CompletionSettings
 from offgrid.complete.request import CompletionRequest
 from offgrid.context.index import WorkspaceIndex
-from offgrid.context.languages import language_for
-from offgrid.context.service import ContextService, ContextSettings
+from offgrid.context.pack import ContextPack
+from offgrid.context.service import ContextService
 from offgrid.context.walk import WalkLimits
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
@@ -31,97 +29,18 @@ from offgrid.host import quiet_llama
 from offgrid.models.progress import TerminalProgress
 from offgrid.models.resolve import resolve_model
 
-_CALLS = "(call function: [(identifier) (attribute attribute: (identifier))] @f)"
-_STATEMENT_END = ("expression_statement", "return_statement", "assignment", "augmented_assignment")
+Row = tuple[bool, float, int]  # exact match, edit similarity, prompt tokens
 
 
-@dataclass(frozen=True)
-class Case:
-    package: str
-    path: Path
-    row: int
-    text: str  # the file with the row blanked to its indentation
-    expected: str  # the row's text, stripped
-    name: str  # the other file's name it uses
+class FirstLine:
+    """The context service, asking for one line: the first line is what is scored, and generating the lines
+    after it would only cost time (greedy decoding makes the same first line either way)."""
 
+    def __init__(self, service: ContextService) -> None:
+        self.service = service
 
-def package_dir(name: str) -> Path | None:
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))).resolve()
-
-
-# methods of built-in types: `x.append(...)` says nothing about the package even if it defines an `append`
-_GENERIC = frozenset(
-    n for t in (str, bytes, list, dict, set, tuple, int, float, object, type, Exception, builtins) for n in dir(t)
-) | {"astype", "view", "reshape", "copy", "get", "items", "close", "read", "write", "run", "call", "update"}
-
-
-def _defined_elsewhere(name: str, path: str, index: WorkspaceIndex) -> bool:
-    """A function or class defined at top level in another file, or a method there with a distinctive name."""
-    if name.startswith("__"):
-        return False
-    others = [s for s in index.definitions(name) if s.path != path]
-    return any(s.top_level and s.kind in ("function", "class") for s in others) or (
-        bool(others) and name not in _GENERIC
-    )
-
-
-def _cases_in_file(package: str, path: Path, index: WorkspaceIndex) -> list[Case]:
-    lang = language_for(None, str(path))
-    data = path.read_bytes()
-    if lang is None:
-        return []
-    tree = tree_sitter.Parser(lang.ts_language).parse(data)
-    own = index.file(str(path))
-    local = {s.name for s in own.symbols} if own else set()
-    lines = data.decode("utf-8", errors="replace").split("\n")
-    found: dict[int, Case] = {}
-    query = tree_sitter.Query(
-        lang.ts_language, "(call function: [(identifier) (attribute attribute: (identifier))] @f)"
-    )
-    for node in tree_sitter.QueryCursor(query).captures(tree.root_node).get("f", []):
-        ident = node if node.type == "identifier" else node.child_by_field_name("attribute")
-        name = (ident.text or b"").decode() if ident is not None else ""
-        row = node.start_point.row
-        if not name or name in local or row in found or row >= len(lines):
-            continue
-        if not _defined_elsewhere(name, str(path), index):
-            continue
-        stmt = node
-        while stmt.parent is not None and stmt.type not in _STATEMENT_END:
-            stmt = stmt.parent
-        line = lines[row]
-        body = line.strip()
-        if stmt.start_point.row != row or stmt.end_point.row != row or not 8 <= len(body) <= 100:
-            continue
-        if body.startswith(("def ", "class ", "import ", "from ", "@", "#", "assert ")):
-            continue
-        indent = line[: len(line) - len(line.lstrip())]
-        text = "\n".join(lines[:row] + [indent] + lines[row + 1 :])
-        found[row] = Case(package, path, row, text, body, name)
-    return list(found.values())
-
-
-def collect_cases(packages: list[str], n: int, seed: int) -> tuple[list[Case], dict[str, ContextService]]:
-    """About n/len(packages) cases from each package, and a warm context service per package."""
-    rng = random.Random(seed)
-    cases: list[Case] = []
-    services: dict[str, ContextService] = {}
-    per = max(1, n // max(1, len(packages)))
-    for pkg in packages:
-        root = package_dir(pkg)
-        if root is None:
-            print(f"skipping {pkg}: not installed")
-            continue
-        svc = ContextService(ContextSettings(recent_chunks=0), [root])
-        svc.index.build()
-        services[pkg] = svc
-        mine = [c for p in sorted(root.rglob("*.py")) for c in _cases_in_file(pkg, p, svc.index)]
-        cases.extend(rng.sample(mine, min(per, len(mine))))
-    rng.shuffle(cases)  # a run stopped early still reports a fair sample of every package
-    return cases, services
+    def for_cursor(self, *args: Any) -> ContextPack:
+        return replace(self.service.for_cursor(*args), mode="single")
 
 
 def edit_similarity(a: str, b: str) -> float:
@@ -137,8 +56,9 @@ def edit_similarity(a: str, b: str) -> float:
     return 1 - prev[-1] / max(len(a), len(b))
 
 
-def _first_line(text: str) -> str:
-    return text.strip().split("\n", 1)[0].strip() if text.strip() else ""
+def first_line(text: str) -> str:
+    """The first non-blank line with its whitespace normalised (runs of spaces count as one)."""
+    return " ".join(text.strip().split("\n", 1)[0].split()) if text.strip() else ""
 
 
 def _p95(xs: list[float]) -> float:
@@ -170,70 +90,107 @@ def index_figures(files: int) -> str:
 
 
 def run_bench_context(
-    model: str, packages: str, n: int, seed: int, budget: int, formats: list[str], prefix_tokens: int, files: int
+    model: str,
+    packages: str,
+    n: int,
+    seed: int,
+    budget: int,
+    formats: list[str],
+    prefix_tokens: int,
+    files: int,
+    threads: int | None = 1,
+    cuts: tuple[str, ...] = CUTS,
+    log: Path | None = None,
 ) -> int:
     quiet_llama(False)
     path = Path(resolve_model(model, TerminalProgress()))
     print(index_figures(files), flush=True)
-    cases, services = collect_cases([p for p in packages.split(",") if p], n, seed)
-    print(f"{len(cases)} cases from {len(services)} packages: {', '.join(services)}", flush=True)
+    cases, services = collect_cases([p for p in packages.split(",") if p], n, seed, cuts)
+    lines = len({(c.path, c.row) for c in cases})
+    print(f"{lines} lines ({len(cases)} cases) from {len(services)} packages: {', '.join(services)}", flush=True)
     settings = CompletionSettings(
         prefix_tokens=prefix_tokens,
         suffix_tokens=prefix_tokens // 4,
-        max_tokens=24,  # the first line is what is scored
+        max_tokens=48,  # one line, up to 100 characters and its indentation
         prompt_time_ms=None,
         generate_time_ms=None,
         reuse_suggestions=False,
         prefetch=False,
     )
-    engine = LlamaEngine(Model(path, n_ctx=4096, n_seq_max=2 + len(formats)))
+    engine = LlamaEngine(Model(path, n_ctx=4096, n_threads=threads, n_seq_max=2 + len(formats)))
     conditions = ["none"] + formats
-    results: dict[str, list[tuple[bool, float, int]]] = {c: [] for c in conditions}
+    results: dict[str, dict[str, list[Row]]] = {cut: {c: [] for c in conditions} for cut in cuts}
     pack_ms: list[float] = []
+    pack_cpu_ms: list[float] = []
     t_start = time.perf_counter()
     for i, case in enumerate(cases):
         svc = services[case.package]
+        new_line = i == 0 or (cases[i - 1].path, cases[i - 1].row) != (case.path, case.row)
+        uri = case.path.as_uri()
+        if new_line:  # the editor has the file open: its tree is parsed on didOpen, not per request
+            if i > 0:
+                services[cases[i - 1].package].closed(cases[i - 1].path.as_uri())
+            svc.opened(uri, "python", case.text)
+            svc.trees.get(uri).current()  # type: ignore[union-attr]  # parsed as the editor opens it, not timed
+        else:
+            svc.replaced(uri, case.text)  # the line typed up to the name
         for cond in conditions:
             svc.settings = replace(svc.settings, enabled=cond != "none", max_tokens=budget, format=cond)
-            svc._packs.clear()  # measure a fresh pack every time, not the sticky one
-            completer = Completer(engine, settings, svc)
-            req = CompletionRequest(
-                case.text,
-                case.row,
-                len(case.text.split("\n")[case.row]),
-                slot=cond,
-                language="python",
-                uri=case.path.as_uri(),
-            )
+            if new_line:  # measure a fresh pack on arriving at the line; typing along it keeps it, as in the editor
+                svc._packs.clear()
+                svc._outlines.clear()  # and the current file's outline with it
+            completer = Completer(engine, settings, FirstLine(svc))  # type: ignore[arg-type]
+            req = CompletionRequest(case.text, case.row, case.column, slot=cond, language="python", uri=uri)
             s = completer.complete(req)
-            got = _first_line(s.text)
+            got, want = first_line(s.text), first_line(case.expected)
             n_prompt = s.generation.n_prompt if s.generation else 0
-            results[cond].append((got == case.expected, edit_similarity(got, case.expected), n_prompt))
-            if cond != "none":
+            results[case.cut][cond].append((got == want, edit_similarity(got, want), n_prompt))
+            if log is not None:
+                pack = svc.last_pack if cond != "none" else None
+                entry = {"file": str(case.path), "row": case.row, "cut": case.cut, "context": cond, "want": want}
+                entry |= {
+                    "got": got,
+                    "names": list(pack.names) if pack else [],
+                    "pack_tokens": pack.tokens if pack else 0,
+                }
+                with log.open("a", encoding="utf-8") as f:
+                    f.write(json.dumps(entry) + "\n")
+            if cond != "none" and new_line:
                 pack_ms.append(svc.last_ms)
-        if (i + 1) % 10 == 0 and i + 1 < len(cases):
+                pack_cpu_ms.append(svc.last_cpu_ms)
+        if (i + 1) % 20 == 0 and i + 1 < len(cases):
             print(f"\nafter {i + 1}/{len(cases)} cases, {time.perf_counter() - t_start:.0f} s:", flush=True)
-            _print_table(results, pack_ms, budget)
+            _print_tables(results, pack_ms, pack_cpu_ms, budget)
     print(f"\nall {len(cases)} cases, {time.perf_counter() - t_start:.0f} s:")
-    _print_table(results, pack_ms, budget)
+    _print_tables(results, pack_ms, pack_cpu_ms, budget)
     return 0
 
 
-def _print_table(results: dict[str, list[tuple[bool, float, int]]], pack_ms: list[float], budget: int) -> None:
+def _print_tables(
+    results: dict[str, dict[str, list[Row]]], pack_ms: list[float], pack_cpu_ms: list[float], budget: int
+) -> None:
+    for cut, by_cond in results.items():
+        _print_table(cut, by_cond, budget)
+    if pack_ms:
+        print(
+            f"context build per request: CPU (thread time) p50 {statistics.median(pack_cpu_ms):.1f} ms, "
+            f"p95 {_p95(pack_cpu_ms):.1f} ms, max {max(pack_cpu_ms):.1f} ms; wall p50 {statistics.median(pack_ms):.1f}"
+            f" ms, p95 {_p95(pack_ms):.1f} ms (warm index, file open and parsed; its outline and the pack rebuilt"
+            " on arriving at each line)",
+            flush=True,
+        )
+
+
+def _print_table(cut: str, results: dict[str, list[Row]], budget: int) -> None:
     n = len(results["none"])
-    print(f"| context ({n} cases) | exact match (first line) | edit similarity | prompt tokens (mean) |")
+    what = "whole line masked" if cut == "line" else "line typed up to the other file's name"
+    print(f"| {what} ({n} cases) | exact match (first line) | edit similarity | prompt tokens (mean) |")
     print("|---|---|---|---|")
     base = 100 * sum(r[0] for r in results["none"]) / max(1, n)
     for cond, rows in results.items():
         em = 100 * sum(r[0] for r in rows) / max(1, len(rows))
         es = 100 * statistics.mean(r[1] for r in rows) if rows else 0
         toks = statistics.mean(r[2] for r in rows) if rows else 0
-        label = "none" if cond == "none" else f"pack, {cond} format, {budget} tokens"
+        label = "no context" if cond == "none" else f"pack, {cond} format, {budget} tokens"
         delta = "" if cond == "none" else f" ({em - base:+.1f})"
         print(f"| {label} | {em:.1f}%{delta} | {es:.1f} | {toks:.0f} |")
-    if pack_ms:
-        print(
-            f"context build per request: p50 {statistics.median(pack_ms):.1f} ms, p95 {_p95(pack_ms):.1f} ms, "
-            f"max {max(pack_ms):.1f} ms (warm index, pack cache cleared before each request)",
-            flush=True,
-        )

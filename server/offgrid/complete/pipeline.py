@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from offgrid.complete.alternatives import more_suggestions
 from offgrid.complete.postprocess import Candidate, make_context, postprocess, stop_rule
 from offgrid.complete.postprocess.context import PostContext, indentation
-from offgrid.complete.prompt import PromptBudget, build_prompt
+from offgrid.complete.prompt import PromptBudget, build_prompt, kept_prefix_lines
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.complete.windows import Windows, cut_windows, split_lines
 from offgrid.context.pack import ContextPack, FileSnippet
@@ -110,7 +110,11 @@ class Completer:
         line = min(max(req.line, 0), len(lines) - 1)
         column = min(max(req.column, 0), len(lines[line]))
         w = cut_windows(lines, line, column, s.prefix_lines, s.suffix_lines, s.window_step)
-        pack = self._context(req, line, column, w.first, w.last)
+        first = w.first
+        if self.engine is not None and self.context is not None:  # the rows the token budget leaves out are
+            tokenize = self.engine.model.tokenize  # not shown: the pack must give their scope headers and imports
+            first += kept_prefix_lines(tokenize, w.prefix, s.prefix_tokens, s.window_step)
+        pack = self._context(req, line, column, first, w.last)
         ctx = make_context(w.prefix + w.typed, w.suffix, req.language)
         if pack is not None and pack.mode:  # the syntax tree knows better than the text around the cursor
             ctx = replace(ctx, multiline=pack.mode == "multi")

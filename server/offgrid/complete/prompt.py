@@ -21,14 +21,15 @@ class PromptBudget:
     step_lines: int = 16  # the prefix window drops lines from the top this many at a time
 
 
-def _prefix_tokens(tokenize: Tokenize, text: str, budget: int, step: int) -> list[int]:
-    """Tokens of the prefix window's whole lines, dropping lines from the top in steps of `step` until they fit.
+def _fit_prefix(tokenize: Tokenize, text: str, budget: int, step: int) -> tuple[int, list[int]]:
+    """The first line of the prefix window that is kept, and the tokens of the kept lines: whole lines, dropped
+    from the top in steps of `step` until they fit.
 
     Cutting the first `n - budget` tokens instead would move the prompt's start on every keystroke once the
     budget binds, and with it every cached token after it.
     """
     if budget <= 0:
-        return []
+        return len(text.splitlines()), []
     lines = text.splitlines(keepends=True)
     # never tokenize more than a generous guess of what can fit (a 5 MB line would take seconds)
     chars, first = 0, len(lines)
@@ -42,7 +43,12 @@ def _prefix_tokens(tokenize: Tokenize, text: str, budget: int, step: int) -> lis
         ids = tokenize("".join(lines[start:]))
     if not ids and lines and start >= len(lines):  # one line alone is over budget: keep its tail
         ids = tokenize(lines[-1][-budget * _CHARS_PER_TOKEN :])[-budget:]
-    return ids
+    return min(start, len(lines)), ids
+
+
+def kept_prefix_lines(tokenize: Tokenize, text: str, budget: int, step: int) -> int:
+    """How many lines at the top of the prefix window the token budget leaves out of the prompt."""
+    return _fit_prefix(tokenize, text, budget, max(1, step))[0]
 
 
 def _head_tokens(tokenize: Tokenize, text: str, budget: int) -> list[int]:
@@ -102,7 +108,7 @@ def build_prompt(
     typed = tokenize(w.typed)
     healed = b"".join(piece(t) for t in typed[-1:])
     typed = typed[:-1]
-    prefix = _prefix_tokens(tokenize, w.prefix, budget.prefix_tokens, max(1, budget.step_lines))
+    prefix = _fit_prefix(tokenize, w.prefix, budget.prefix_tokens, max(1, budget.step_lines))[1]
     repo, stub_text = _context_tokens(tokenize, fim, context)
     head += repo
     stub = tokenize(stub_text) if stub_text else []

@@ -6,6 +6,7 @@ never whole files or trees.
 """
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -15,10 +16,11 @@ from pathlib import Path
 import tree_sitter
 
 from offgrid.context.languages import language_for
-from offgrid.context.outline import FileOutline, Symbol, outline
+from offgrid.context.outline import CLASS_KINDS, FileOutline, Symbol, outline
 from offgrid.context.walk import WalkLimits, inside, read_source, source_files
 
 log = logging.getLogger(__name__)
+_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 ProgressFn = Callable[[int, int], None]  # (files done, files total)
 
@@ -50,6 +52,7 @@ class WorkspaceIndex:
         self._files: dict[str, FileOutline] = {}
         self._by_name: dict[str, list[Symbol]] = {}
         self._by_stem: dict[str, list[str]] = {}
+        self._by_tail: dict[str, list[Symbol]] = {}  # top-level classes by the last word of their name
         self._lock = threading.Lock()
         self.ready = threading.Event()
 
@@ -118,6 +121,9 @@ class WorkspaceIndex:
         for s in out.symbols:
             self._by_name.setdefault(s.name, []).append(s)
         self._by_stem.setdefault(stem_of(out.path), []).append(out.path)
+        for s in out.symbols:
+            if s.top_level and s.kind in CLASS_KINDS:
+                self._by_tail.setdefault(last_word(s.name), []).append(s)
 
     def _remove(self, key: str) -> None:
         old = self._files.pop(key, None)
@@ -129,6 +135,10 @@ class WorkspaceIndex:
                 same[:] = [x for x in same if x.path != key]
                 if not same:
                     del self._by_name[s.name]
+        for s in old.symbols:
+            tails = self._by_tail.get(last_word(s.name))
+            if tails is not None and s in tails:
+                tails[:] = [x for x in tails if x.path != key]
         stems = self._by_stem.get(stem_of(key), [])
         if key in stems:
             stems.remove(key)
@@ -138,6 +148,11 @@ class WorkspaceIndex:
     def definitions(self, name: str) -> list[Symbol]:
         with self._lock:
             return list(self._by_name.get(name, ()))
+
+    def classes_like(self, word: str) -> list[Symbol]:
+        """Top-level classes whose name ends in `word` (`stream` finds TokenStream, `formatter` HelpFormatter)."""
+        with self._lock:
+            return list(self._by_tail.get(word.lower(), ()))
 
     def modules(self, stem: str) -> list[FileOutline]:
         """Outlines of files named `stem` (utils.py, utils/__init__.py, utils.h)."""
@@ -150,6 +165,13 @@ class WorkspaceIndex:
 
     def __len__(self) -> int:
         return len(self._files)
+
+
+def last_word(name: str) -> str:
+    """The last word of a CamelCase or snake_case name, lower case: Stream for TokenStream, formatter for
+    help_formatter."""
+    words = _WORDS.findall(name.rsplit("_", 1)[-1] or name)
+    return (words[-1] if words else name).lower()
 
 
 def stem_of(path: str) -> str:

@@ -17,6 +17,7 @@ MAX_HEADER_ROWS = 12
 MAX_DOC_ROWS = 6
 MAX_SHORT_ROWS = 12  # a class or type this short shows whole
 MAX_MEMBERS = 20
+MAX_SIG_MEMBERS = 10  # a class's signature lists its first public members (the constructor first, in Python)
 CLASS_KINDS = frozenset({"class", "interface", "enum", "module", "type"})
 
 
@@ -31,6 +32,8 @@ class Symbol:
     end_line: int
     rows: tuple[Row, ...]
     top_level: bool
+    sig: tuple[Row, ...] = ()  # signature only: headers, a class's public members' headers, no docs or bodies
+    parent: str = ""  # the enclosing definition's name (a method's class)
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,29 @@ class _Extractor:
             rows.append(close)
         return rows
 
+    def sig(self, node: tree_sitter.Node, kind: str, members: list[list[Row]]) -> list[Row]:
+        """Header rows only, as in a stub file: a class lists its public members' headers, a function ends in
+        an ellipsis (on its header row in Python, `def f(x): ...`; on a row of its own elsewhere)."""
+        body = find_body(node)
+        short = node.end_point.row - node.start_point.row < MAX_SHORT_ROWS
+        if body is None or (kind in CLASS_KINDS and (short or not members)):
+            return self.stub(node, kind, [])  # a constant, or a short class (its fields too), shown whole
+        head, end = self.head(node)
+        if kind in CLASS_KINDS:
+            rows = head + [r for m in members[:MAX_SIG_MEMBERS] for r in m]
+        elif self.lang.name == "python" and head[-1][1].rstrip().endswith(":"):
+            rows = head[:-1] + [(end, head[-1][1].rstrip() + " ...")]
+        else:
+            inner = _inner_indent(body, end, _indent(head[0][1]), self.src)
+            rows = head + ([(end + 1, inner + self.lang.ellipsis)] if node.end_point.row > end + 1 else [])
+        if (close := closing_row(self.lang, node, max(r[0] for r in rows), self.src)) is not None:
+            rows.append(close)
+        return rows
+
+
+def _public(name: str) -> bool:
+    return not name.startswith("_") or name in ("__init__", "__call__")
+
 
 def _run(query: tree_sitter.Query | None, node: tree_sitter.Node) -> list[tuple[int, dict[str, list]]]:
     return tree_sitter.QueryCursor(query).matches(node) if query is not None else []
@@ -246,27 +272,33 @@ def _symbols(
     defs.sort(key=lambda d: (d[0].start_byte, -d[0].end_byte))
     parents = _parents(defs)
     own: dict[int, list[Row]] = {}
+    sigs: dict[int, list[Row]] = {}
     members: dict[int, list[list[Row]]] = {}
+    member_sigs: dict[int, list[list[Row]]] = {}
     for i in range(len(defs) - 1, -1, -1):
-        node, kind, _ = defs[i]
+        node, kind, name = defs[i]
         own[i] = ex.stub(node, kind, members.get(i, []))
+        sigs[i] = ex.sig(node, kind, member_sigs.get(i, []))
         parent = parents[i]
         if parent is not None and kind != "constant":
             members.setdefault(parent, []).insert(0, own[i])
+            if _public(name):
+                member_sigs.setdefault(parent, []).insert(0, sigs[i])
     # 2. prefix the headers (and closing rows) of the scopes around each definition
     scope_keys = {node_key(s): s for s in scopes}
     out = []
     for i, (node, kind, name) in enumerate(defs):
         outer = _ancestors(node, scope_keys)
-        rows: list[Row] = []
+        heads: list[Row] = []
         for s in outer:
             head, end = ex.head(s)
-            rows.extend(head)
+            heads.extend(head)
             if (close := closing_row(ex.lang, s, end, ex.src)) is not None:
-                rows.append(close)
-        rows.extend(own[i])
+                heads.append(close)
         top = not outer and parents[i] is None
-        out.append(Symbol(name, kind, path, node.start_point.row, node.end_point.row, tuple(rows), top))
+        rows, sig = tuple(heads + own[i]), tuple(heads + sigs[i])
+        parent = defs[p][2] if (p := parents[i]) is not None else ""
+        out.append(Symbol(name, kind, path, node.start_point.row, node.end_point.row, rows, top, sig, parent))
     return out
 
 
@@ -276,6 +308,8 @@ def imports(lang: Language, root: tree_sitter.Node, src: Source) -> tuple[list[R
     names: set[str] = set()
     for _, caps in _run(lang.query("imports"), root):
         for node in caps.get("import", []):
+            if node.start_point.column > 0:  # inside a function or `if TYPE_CHECKING:`: out of place in a stub
+                continue
             first, last = node.start_point.row, node.end_point.row
             shown = src.rows(first, min(last, first + MAX_HEADER_ROWS - 2))
             rows.update(shown + ([(last, src.row(last))] if last > shown[-1][0] else []))

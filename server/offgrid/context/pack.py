@@ -2,28 +2,27 @@
 laid out in a stable order (by file path, then by line) so that the model's KV cache stays reusable.
 
 Priority: the headers of the scopes around the cursor and the imports (when the local window does not show
-them), then the definitions of names used near the cursor or imported (same file, other open documents,
-the workspace index), then recently edited or viewed code.
+them; at most half the budget), then the definitions of the names used near the cursor or imported, as
+signatures (names.py says which names and where they are defined), then recently edited or viewed code.
 """
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from itertools import groupby
 
 import tree_sitter
 
 from offgrid.context.languages import Language
 from offgrid.context.mode import Mode
-from offgrid.context.outline import FileOutline, Row, Source, Symbol, find_body, header_end, node_key
+from offgrid.context.names import Finder, Lookup, priority, references
+from offgrid.context.outline import FileOutline, Row, Source, find_body, header_end, node_key
 from offgrid.context.recent import Chunk
 
-MAX_PER_NAME = 2  # definitions shown for one name
-MAX_AMBIGUOUS = 4  # a name defined in more places than this is skipped unless the file imports it
-MAX_MODULE_SYMBOLS = 12
-SKIP_NAMES = frozenset({"self", "cls", "this", "super", "None", "True", "False", "nil", "null", "true", "false"})
-
+MAX_SHARE = 2  # one name's definitions take at most this share of the budget, so one big class cannot crowd out
 Count = Callable[[str], int]
 _CLOSERS = ("}", ")", "]", "end")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -61,30 +60,6 @@ class Cursor:
     anchor: tuple[int, int] | None = None  # where scopes are looked up (the code above a blank line)
 
 
-class Lookup(Protocol):
-    """Definitions outside the current file: other open documents, then the workspace index."""
-
-    def definitions(self, name: str, family: str, exclude: str) -> list[Symbol]: ...
-
-    def modules(self, stem: str, family: str, exclude: str) -> list[FileOutline]: ...
-
-
-def references(lang: Language, tree: tree_sitter.Tree, first: int, last: int, row: int) -> dict[str, int]:
-    """Names used in rows [first, last], each with its distance in rows from the cursor's row."""
-    query = lang.query("references")
-    if query is None:
-        return {}
-    qc = tree_sitter.QueryCursor(query)
-    qc.set_point_range((first, 0), (last + 1, 0))
-    out: dict[str, int] = {}
-    for node in qc.captures(tree.root_node).get("reference", []):
-        name = (node.text or b"").decode("utf-8", errors="replace")
-        d = abs(node.start_point.row - row)
-        if len(name) > 1 and name not in SKIP_NAMES and d < out.get(name, 1 << 30):
-            out[name] = d
-    return out
-
-
 def scope_chain(lang: Language, tree: tree_sitter.Tree, src: Source, row: int, col: int) -> list[Row]:
     """Header rows of the scopes around the cursor, outermost first."""
     query = lang.query("scopes")
@@ -112,8 +87,8 @@ class _Selection:
         self.rows: dict[str, dict[int, str]] = {}
         self.used = 0
 
-    def add(self, path: str, rows: Iterable[Row]) -> bool:
-        """Take all of `rows` if they fit in what is left of the budget."""
+    def add(self, path: str, rows: Iterable[Row], cap: int | None = None) -> bool:
+        """Take all of `rows` if they fit in what is left of the budget (and cost at most `cap`)."""
         have = self.rows.get(path, {})
         new = [(n, t) for n, t in rows if n not in have]
         if not new:
@@ -121,11 +96,19 @@ class _Selection:
         cost = self.count("\n".join(t for _, t in new)) + len(new)
         if path not in self.rows:
             cost += self.count(path) + 2
-        if self.used + cost > self.budget:
+        if self.used + cost > self.budget or (cap is not None and cost > cap):
             return False
         self.rows.setdefault(path, {}).update(new)
         self.used += cost
         return True
+
+    def add_all(self, found: list[tuple[str, Iterable[Row]]], cap: int) -> bool:
+        """Take all the rows of all of `found` if together they fit (and cost at most `cap`), else none."""
+        saved = {p: dict(r) for p, r in self.rows.items()}, self.used
+        ok = all(self.add(p, rows, cap - (self.used - saved[1])) for p, rows in found)
+        if not ok:
+            self.rows, self.used = saved
+        return ok
 
 
 def render(rows: dict[int, str]) -> str:
@@ -142,13 +125,34 @@ def render(rows: dict[int, str]) -> str:
     return "\n".join(out)
 
 
-def _rank(symbols: list[Symbol], cur_dir: str, imported: frozenset[str]) -> list[Symbol]:
-    def key(s: Symbol) -> tuple[int, int, str, int]:
-        stem = s.path.replace("\\", "/").rsplit("/", 1)[-1].split(".")[0]
-        same_dir = s.path.replace("\\", "/").rsplit("/", 1)[0] == cur_dir
-        return (0 if stem in imported else 1, 0 if same_dir else 1, s.path, s.line)
+def _import_groups(rows: list[Row]) -> list[list[Row]]:
+    """Import rows by statement: a statement's continuation rows are indented or close it."""
+    groups: list[list[Row]] = []
+    for n, text in rows:
+        if groups and (text[:1] in (" ", "\t") or text.lstrip().startswith(_CLOSERS)) and groups[-1][-1][0] == n - 1:
+            groups[-1].append((n, text))
+        else:
+            groups.append([(n, text)])
+    return groups
 
-    return sorted(symbols, key=key)
+
+def _add_imports(sel: _Selection, here: str, rows: list[Row], cap: int, lookup: Lookup, local: FileOutline) -> None:
+    """The file's imports, all of them when they cost at most `cap`; else first those that bring in names the
+    workspace defines (what the pack can say more about), then the others, while they fit."""
+    if not rows or sel.add(here, rows, cap):
+        return
+
+    def ours(group: list[Row]) -> bool:
+        names = {w for _, t in group for w in _WORD.findall(t)} & local.imported
+        return any(
+            lookup.definitions(w, local.family, local.path) or lookup.modules(w, local.family, local.path)
+            for w in names
+        )
+
+    groups = _import_groups(rows)
+    start = sel.used
+    for group in [g for g in groups if ours(g)] + [g for g in groups if not ours(g)]:
+        sel.add(here, group, cap - (sel.used - start))
 
 
 def build_pack(
@@ -170,34 +174,21 @@ def build_pack(
     # 1. scope headers and imports the local window does not show
     row, col = cur.anchor or (cur.row, cur.column)
     sel.add(here, [r for r in scope_chain(lang, tree, src, row, col) if r[0] < cur.first])
-    sel.add(here, [r for r in local.import_rows if r[0] < cur.first])
+    _add_imports(sel, here, [r for r in local.import_rows if r[0] < cur.first], budget // 2, lookup, local)
     # 2. definitions of the names used near the cursor, nearest first, then of the imported names
     refs = references(lang, tree, cur.first, cur.last, cur.row)
     in_window = {s.name for s in local.symbols if cur.first <= s.line <= cur.last}
-    far = cur.last - cur.first + 1
-    names = sorted(
-        ({**{n: far for n in local.imported}, **refs}).items(),
-        key=lambda kv: (kv[1], kv[0] not in local.imported, kv[0]),
-    )
-    cur_dir = local.path.replace("\\", "/").rsplit("/", 1)[0]
+    find = Finder(lookup, local, cur.first, cur.last, refs, display, here)
     resolved: list[str] = []
-    for name, _ in names:
-        if name in in_window:
-            continue
-        mine = [s for s in local.symbols if s.name == name and (s.end_line < cur.first or s.line > cur.last)]
-        found = [(here, [r for r in s.rows if r[0] < cur.first or r[0] > cur.last]) for s in mine[:MAX_PER_NAME]]
-        if not found:
-            theirs = lookup.definitions(name, local.family, local.path)
-            if len(theirs) > MAX_AMBIGUOUS and name not in local.imported:
-                continue
-            found = [(display(s.path), s.rows) for s in _rank(theirs, cur_dir, local.imported)[:MAX_PER_NAME]]
-        if not found and name in local.imported:
-            for mod in lookup.modules(name, local.family, local.path)[:1]:
-                shown = [s for s in mod.symbols if s.top_level and not s.name.startswith("__")][:MAX_MODULE_SYMBOLS]
-                tops = [r for s in shown for r in s.rows]
-                found.append((display(mod.path), tops))
-        if found and all([sel.add(p, rows) for p, rows in found]):
-            resolved.append(name)
+    for tier, group in groupby(priority(refs, local.imported), key=lambda tn: tn[0]):
+        if sel.used >= budget:
+            break
+        entries = [(name, found) for _, name in group if name not in in_window and (found := find(name))]
+        if tier == 2:  # the imports the window does not use: the shortest first, so that more of them fit
+            entries.sort(key=lambda e: sum(len(t) for _, rows in e[1] for _, t in rows))  # (tokenizing all is slow)
+        for name, found in entries:
+            if sel.add_all(found, budget // MAX_SHARE):
+                resolved.append(name)
     # 3. recently edited or viewed code, newest first
     for chunk in recent:
         sel.add(here if chunk.uri == cur.uri else display(chunk.path), chunk.rows)

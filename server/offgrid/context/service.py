@@ -67,6 +67,7 @@ class ContextService:
         self._displayed: dict[str, str] = {}
         self._counts: dict[str, int] = {}  # token counts of rows: the same signatures come back request after request
         self.last_ms = 0.0
+        self.last_cpu_ms = 0.0
         self.last_pack: ContextPack | None = None
 
     def configure(self, settings: ContextSettings) -> None:
@@ -124,6 +125,10 @@ class ContextService:
         indexed = [s for s in self.index.definitions(name) if s.path != exclude and s.path not in open_paths]
         return mine + [s for s in indexed if _family(s.path) == family]
 
+    def classes_like(self, word: str, family: str, exclude: str) -> list[Symbol]:
+        """Classes in other files whose name ends in `word` (a guess at a variable's type from its name)."""
+        return [s for s in self.index.classes_like(word) if s.path != exclude and _family(s.path) == family]
+
     def modules(self, stem: str, family: str, exclude: str) -> list[FileOutline]:
         opened = {o.path: o for o in self._open_outlines(exclude) if stem_of(o.path) == stem}
         indexed = [opened.pop(o.path, o) for o in self.index.modules(stem)]  # an open document's text wins
@@ -174,12 +179,13 @@ class ContextService:
         self, uri: str, language_id: str, text: str, row: int, column: int, first: int, last: int, count: Count
     ) -> ContextPack:
         """The context pack for a cursor at (row, column) whose local window shows rows [first, last]."""
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         try:
             self.last_pack = self._for_cursor(uri, language_id, text, row, column, first, last, count)
             return self.last_pack
         finally:
             self.last_ms = (time.perf_counter() - t0) * 1000
+            self.last_cpu_ms = (time.thread_time() - c0) * 1000  # what it costs, whatever else the machine runs
 
     def _for_cursor(
         self, uri: str, language_id: str, text: str, row: int, column: int, first: int, last: int, count: Count
