@@ -13,6 +13,7 @@ the model ran).
 import asyncio
 import json
 import logging
+import random
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -139,6 +140,17 @@ class Deadlock(Exception):
     """A request went unanswered for longer than the run allows."""
 
 
+def with_reading_pauses(gaps: list[float], seed: int = 5) -> list[float]:
+    """Every 60 to 140 keystrokes, a pause of 1.5 to 3.5 s (the user reads): with a request cancelled on every
+    keystroke, only pauses let a slow machine finish a cold prompt, as in an editor."""
+    rng = random.Random(seed)
+    out, nxt = list(gaps), rng.randint(60, 140)
+    while nxt < len(out):
+        out[nxt] += rng.uniform(1500, 3500)
+        nxt += rng.randint(60, 140)
+    return out
+
+
 async def _settle(fut: "asyncio.Future[Any]") -> tuple[str, Any]:
     try:
         return "ok", await fut
@@ -197,7 +209,7 @@ async def soak(
 ) -> dict[str, Any]:
     """Run the session; returns the rows and the problems found (printing each row as it completes)."""
     docs, edits = build_soak_session(keystrokes)
-    gaps = intervals(edits, pace_ms)
+    gaps = with_reading_pauses(intervals(edits, pace_ms))
     options = {"engine": {"threads": threads}, "actions": {"maxTokens": 96}}
     bc = BenchClient()
     await bc.start(model, options, CAPABILITIES)
