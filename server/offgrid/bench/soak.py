@@ -155,8 +155,7 @@ async def _settle(fut: "asyncio.Future[Any]") -> tuple[str, Any]:
     try:
         return "ok", await fut
     except Exception as e:  # pygls raises the JSON-RPC error; -32800 is the answer to $/cancelRequest
-        code = getattr(e, "code", None)
-        return ("cancelled", None) if code == -32800 or "cancel" in str(e).lower() else ("error", repr(e))
+        return ("cancelled", None) if getattr(e, "code", None) == -32800 else ("error", repr(e)[:300])
 
 
 def misfit(text: str, at: types.Position, item: types.InlineCompletionItem) -> str | None:
