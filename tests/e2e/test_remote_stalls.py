@@ -71,7 +71,7 @@ async def test_an_answer_that_is_not_http_gives_one_message_then_recovers(tmp_pa
             for _ in range(2):
                 result = await complete(c, URI, 1, 11)
                 assert result is None or not result.items
-            assert len(warnings(c)) == 1 and server.url in warnings(c)[0], c.messages
+            assert len(warnings(c)) == 1 and "answered with something that is not HTTP" in warnings(c)[0], c.messages
             server.mode = "ok"
             result = await complete(c, URI, 1, 11)
             assert result is not None and result.items[0].insert_text == "a + b"

@@ -169,7 +169,10 @@ class HttpClient:
             raise RemoteError(f"cannot reach {url}: {_reason(e)}. Is the server running?") from None
         except httpx.ReadTimeout:
             raise RemoteError(f"{url} sent nothing for {self.read_timeout_s:g} s (remote.readTimeoutMs)") from None
-        except (httpx.RemoteProtocolError, httpx.ReadError) as e:
+        except httpx.RemoteProtocolError as e:  # h11 words a reply that is not HTTP as an "illegal" line
+            what = "answered with something that is not HTTP" if "illegal" in str(e) else "broke off the answer"
+            raise RemoteError(f"{url} {what}: {_reason(e)}") from None
+        except httpx.ReadError as e:
             raise RemoteError(f"{url} broke off the answer: {_reason(e)}") from None
         except httpx.HTTPError as e:
             raise RemoteError(f"request to {url} failed: {_reason(e)}") from None
