@@ -236,6 +236,12 @@ async def soak(
                     s.rows.append(Row())
     except (Deadlock, TimeoutError) as e:
         s.problems.append(f"deadlock or dead server: {e or 'a request timed out'}")
+        try:  # a server that still answers a plain request is slow or stuck in the model, not wedged
+            st = await asyncio.wait_for(bc.status(), 10)
+            keys = ("state", "actionsRunning", "dropped", "totals")
+            s.problems.append("the server still answers: " + json.dumps({k: st.get(k) for k in keys}))
+        except Exception as why:
+            s.problems.append(f"the server does not answer offgrid/status either: {why!r}")
     finally:
         alive = bc.client._server is not None and bc.client._server.returncode is None  # type: ignore[union-attr]
         if not alive:
