@@ -74,6 +74,13 @@ def _parser() -> argparse.ArgumentParser:
         "offgrid's overhead on top of the server's own time",
     )
     lat.add_argument("--url", help="the model server's base URL (with --backend remote, infill or openai)")
+    soak = bench_sub.add_parser("soak", help="a long session through the server: memory, latency, stale answers")
+    soak.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    soak.add_argument("--keystrokes", type=int, default=10_000)
+    soak.add_argument("--threads", type=int, help="llama.cpp threads (default: the physical cores)")
+    soak.add_argument("--pace-ms", type=int, default=80, help="typical time between keystrokes")
+    soak.add_argument("--max-request-s", type=float, default=60, help="a request unanswered this long fails the run")
+    soak.add_argument("--json", action="store_true")
     cons = bench_sub.add_parser("consistency", help="how often cache reuse changes the greedy suggestion")
     cons.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
     cons.add_argument("--edits", type=int, default=200)
@@ -175,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
         subsets = args.subset or list(DEFAULT_SUBSETS)
         details = Path(args.details) if args.details else None
         return run_bench_quality(args.model, subsets, args.limit, args.json, data, details, args.threads)
+    if args.command == "bench" and args.bench == "soak":
+        from offgrid.bench.soak import run_bench_soak
+
+        return run_bench_soak(args.model, args.keystrokes, args.threads, args.pace_ms, args.max_request_s, args.json)
     if args.command == "bench" and args.bench == "actions":
         from offgrid.bench.action_wait import run_bench_actions
 

@@ -31,6 +31,10 @@ class EngineSettings:
     # With "chunks": after this long without a request, recompute the shifted part of the cache, so the drift
     # never outlives a pause in typing.
     repair_idle_ms: int = 300
+    # Memory-map the weights instead of reading them in: a faster start, and pages shared between servers, but
+    # the file must not change while the server runs (truncating a mapped file kills the process). When it is
+    # seen changed, the server stops using the model and says so.
+    mmap: bool = False
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from offgrid.actions.local_model import LocalActionModel
 from offgrid.actions.plan import Plan
 from offgrid.actions.remote_model import RemoteActionModel
+from offgrid.actions.request import ActionResult
 from offgrid.actions.runner import ActionModel, ActionRun
 from offgrid.complete.pipeline import Completer
 from offgrid.complete.request import CompletionRequest, Suggestion
@@ -63,6 +64,7 @@ class ModelHost:
         self.model: Model | None = None
         self.completer: Completer | None = None
         self.notices: list[str] = []  # warnings for the user, shown once (plain http to another machine, ...)
+        self.file_notice: str | None = None  # what happened to the model file after loading, once seen
         self.worker = Worker()
         self.ready = threading.Event()
         self._actions: list[Job] = []
@@ -76,7 +78,9 @@ class ModelHost:
         try:
             path = resolve_model(self.settings.model_choice(), self._progress)
             e = self.settings.engine
-            self.model = Model(Path(path), n_ctx=e.context_size, n_threads=e.threads, n_seq_max=e.documents + 3)
+            self.model = Model(
+                Path(path), n_ctx=e.context_size, n_threads=e.threads, n_seq_max=e.documents + 3, mmap=e.mmap
+            )
             engine = LlamaEngine(self.model, min_chunk=e.min_reuse_chunk, reuse=e.cache_reuse)
             engine.vocab_index()  # now, not on the first keystroke
             self.completer = Completer(engine, self.settings.completion, self.context)
@@ -131,9 +135,15 @@ class ModelHost:
         and it resumes afterwards."""
         if self.completer is None:
             raise ModelError(self.error or "the model is not loaded yet")
+        self.check_model_file()
         run = ActionRun(self._action_model(), plan)
+
+        def step(cancel: threading.Event) -> ActionResult | None:
+            self.check_model_file()  # each resumption too: the file may change while the action waits
+            return run.step(cancel)
+
         job = self.worker.submit(
-            f"action-{id(run)}", run.step, PRIORITY_ACTION, supersede=False, preemptible=self.settings.actions.preempt
+            f"action-{id(run)}", step, PRIORITY_ACTION, supersede=False, preemptible=self.settings.actions.preempt
         )
         self._actions = [j for j in self._actions if not j.future.done()] + [job]
         return run, job
@@ -152,7 +162,34 @@ class ModelHost:
         """Actions queued or on the model (a cancelled one counts until the model has stopped it)."""
         return sum(not j.future.done() for j in self._actions)
 
+    def check_model_file(self) -> None:
+        """Notice when the loaded model's file is deleted or changed. Weights read into memory keep serving; mapped
+        weights must not be touched again (a truncated mapping kills the process), so the model is put out of use."""
+        if self.model is None or self.file_notice is not None:
+            if self.state is HostState.FAILED:
+                raise ModelError(self.error or "the model is not loaded")
+            return
+        problem = self.model.file_problem()
+        if problem is None:
+            return
+        path = self.model.path
+        if not self.model.mmap:
+            self.file_notice = (
+                f"the model file {path} {problem} after loading; offgrid keeps serving the copy in memory "
+                "until it restarts"
+            )
+            log.warning("%s", self.file_notice)
+            return
+        self.state, self.completer = HostState.FAILED, None
+        self.error = self.file_notice = (
+            f"the model file {path} {problem} while memory-mapped (engine.mmap); suggestions are off until offgrid "
+            "restarts with a complete model file"
+        )
+        log.error("%s", self.error)
+        raise ModelError(self.error)
+
     def _complete(self, req: CompletionRequest, cancel: threading.Event) -> Suggestion:
+        self.check_model_file()
         if self.completer is None:
             raise ModelError(self.error or "the model is not loaded yet")
         suggestion = self.completer.complete(req, cancel)
@@ -169,6 +206,7 @@ class ModelHost:
         def repair(cancel: threading.Event) -> int:
             if cancel.wait(delay):  # typing goes on: leave the cache as it is
                 return 0
+            self.check_model_file()
             assert self.completer is not None
             return self.completer.backend.repair(slot, cancel)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 @dataclass
 class StandIn:
-    mode: str = "ok"  # ok | http500 | malformed | unstreamed | drop | slow | silent
+    mode: str = "ok"  # ok | http500 | malformed | unstreamed | drop | slow | silent | garbage
     pieces: tuple[str, ...] = ("a", " +", " b")
     piece_delay_s: float = 0.0
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -66,6 +66,10 @@ class StandIn:
             return True
         if self.mode == "silent":
             await asyncio.sleep(3600)
+        if self.mode == "garbage":  # not HTTP at all (another service on the port, or a broken proxy)
+            writer.write(bytes(range(256)) * 4)
+            await writer.drain()
+            return False
         writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n")
         events = [self._event(path, p, False) for p in self.pieces] + [self._event(path, "", True)]
         if self.mode == "malformed":

@@ -149,6 +149,22 @@ def test_a_cancelled_action_is_not_resumed_after_a_preemption(worker):
     assert state["runs"] == 1
 
 
+def test_superseding_a_queued_job_whose_future_the_client_cancelled(worker):
+    """The LSP layer's asyncio.wrap_future cancels a queued job's future when the client cancels the request;
+    a newer request for the same document then supersedes that job (this raised InvalidStateError into the
+    newer request's handler, so it failed: seen 845 times in 2,000 soak keystrokes)."""
+    started, release, fn = blocker()
+    running = worker.submit("other", fn)
+    started.wait(5)
+    queued = worker.submit("doc", lambda c: "old")
+    assert queued.future.cancel()  # still pending: nothing has started it
+    queued.cancel()
+    newer = worker.submit("doc", lambda c: "new")
+    release.set()
+    assert running.future.result(5) == "done"
+    assert newer.future.result(5) == "new"
+
+
 def test_a_prefetch_pauses_a_running_repair_which_then_resumes(worker):
     """Background work of two kinds: the prefetch (wanted when the user presses Tab) goes before cache repair."""
     state, started, fn = resumable(50)

@@ -56,7 +56,9 @@ class BenchClient:
     versions: dict[str, int] = field(default_factory=dict)
     metrics: list[dict[str, Any]] = field(default_factory=list)
 
-    async def start(self, model: str, options: dict[str, Any]) -> None:
+    async def start(
+        self, model: str, options: dict[str, Any], capabilities: types.ClientCapabilities | None = None
+    ) -> None:
         @self.client.feature("offgrid/metrics")
         def _metrics(_ls: LanguageClient, params: Any) -> None:
             self.metrics.append(plain(params))
@@ -67,7 +69,7 @@ class BenchClient:
 
         await self.client.start_io(sys.executable, "-m", "offgrid", "serve", "--model", model, "--log-level", "WARNING")
         self._drain = asyncio.ensure_future(self._drain_stderr())
-        caps = types.ClientCapabilities(window=types.WindowClientCapabilities(work_done_progress=True))
+        caps = capabilities or types.ClientCapabilities(window=types.WindowClientCapabilities(work_done_progress=True))
         await self.client.initialize_async(types.InitializeParams(capabilities=caps, initialization_options=options))
         self.client.initialized(types.InitializedParams())
         while (await self.status())["state"] in ("starting", "loading"):

@@ -18,6 +18,8 @@ from offgrid.errors import OffgridError
 
 REUSE_MODES = ("chunks", "prefix", "none")
 DECODE_CHUNK = 128
+MIN_DECODE_CHUNK = 32  # smaller pieces cost throughput (16: about a fifth slower than 128 on the 0.5B model)
+CHUNK_SECONDS = 0.5
 
 
 class _Aborted(Exception):
@@ -33,8 +35,8 @@ class LlamaEngine:
         self.model = model
         self.min_chunk = min_chunk
         self.reuse = reuse
-        # Prompts are decoded in pieces this long: an abort (a newer keystroke) loses at most one piece, so a cold
-        # prompt still warms up while the user types; much smaller pieces would cost throughput.
+        # Prompts are decoded in pieces of at most this many tokens, resized to the machine's speed (_fit_chunk): a
+        # cancel takes effect between pieces, so a cold prompt warms up while the user types.
         self.decode_chunk = min(DECODE_CHUNK, model.n_batch)
         if model.n_seq_max < 2:
             raise ValueError("the engine needs at least two sequences: documents and one scratch")
@@ -55,8 +57,10 @@ class LlamaEngine:
         self.totals = {"evaluated": 0, "reused": 0, "shifted": 0, "generated": 0, "repaired": 0}
 
     def _should_abort(self, _data: ctypes.c_void_p) -> bool:
-        if self._cancel is not None and self._cancel.is_set():
-            return True
+        # Only the time limit stops a piece midway. A cancel (a newer keystroke, a preempting completion) waits for
+        # the piece being decoded, which _decode checks between pieces: the next request shares most of the prompt,
+        # and on a slow machine aborting mid-piece on every keystroke never let a cold prompt finish (seen in
+        # `offgrid bench soak` with one thread on a loaded machine: 1 answer in 1,000 keystrokes).
         return self._prompt_deadline is not None and time.monotonic() > self._prompt_deadline
 
     # --- KV bookkeeping -------------------------------------------------------------------------------
@@ -122,7 +126,10 @@ class LlamaEngine:
         """
         b = self._batch
         cached = self.pool.tokens[seq]
-        for first in range(start, end, self.decode_chunk):
+        first = start
+        while first < end:
+            if self._cancel is not None and self._cancel.is_set():
+                raise _Aborted
             last = min(first + self.decode_chunk, end)
             b.n_tokens = last - first
             for j, p in enumerate(range(first, last)):
@@ -131,6 +138,7 @@ class LlamaEngine:
                 b.n_seq_id[j] = 1
                 b.seq_id[j][0] = seq
                 b.logits[j] = logits_last and p == end - 1
+            t = time.monotonic()
             rc = llama_cpp.llama_decode(self.model.ctx, b)
             if rc != 0:
                 pos_max = llama_cpp.llama_memory_seq_pos_max(self.model.memory, seq)
@@ -142,6 +150,17 @@ class LlamaEngine:
                 )
             cached.extend(tokens[first - base : last - base])
             self._decoded += last - first
+            if last - first == self.decode_chunk:
+                self._fit_chunk(self.decode_chunk / max(time.monotonic() - t, 1e-6))
+            first = last
+
+    def _fit_chunk(self, tokens_per_s: float) -> None:
+        """Size prompt pieces to about CHUNK_SECONDS at the speed just seen (powers of two, 32 to DECODE_CHUNK), so
+        a cancel waits for at most that long, whatever the machine and its load."""
+        size = MIN_DECODE_CHUNK
+        while size * 2 <= min(DECODE_CHUNK, self.model.n_batch) and size * 2 <= tokens_per_s * CHUNK_SECONDS:
+            size *= 2
+        self.decode_chunk = size
 
     def _mark_approximate(self, seq: int, plan: ReusePlan) -> None:
         """Record where the sequence's cache stops being exact after `plan` was carried out (or aborted)."""

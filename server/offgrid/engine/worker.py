@@ -87,7 +87,8 @@ class Worker:
             for old in [j for j in self._queue if job.makes_stale(j, supersede)]:
                 self._queue.remove(old)
                 old.cancel()
-                old.future.set_exception(Cancelled("superseded by a newer request"))
+                if not old.future.done():  # a client's cancel may have cancelled the future already
+                    old.future.set_exception(Cancelled("superseded by a newer request"))
                 self.dropped += 1
             if self._running is not None and job.makes_stale(self._running, supersede):
                 self._running.cancel()

@@ -80,6 +80,7 @@ async def inline_completion_handler(
             return EMPTY
         return types.InlineCompletionList(items=[_item(doc, line, column, column, adopted.text)])
     suggestion = await _run(ls, req)
+    _model_file_notice(ls)
     if suggestion is None:
         return EMPTY
     if suggestion.generation is not None and suggestion.generation.round_trip_ms is not None:
@@ -122,6 +123,15 @@ async def _run(ls: "OffgridServer", req: CompletionRequest) -> Suggestion | None
     except OffgridError as e:
         log.warning("completion failed: %s", e)
         return None
+
+
+def _model_file_notice(ls: "OffgridServer") -> None:
+    """Say once that the model file was deleted or changed under the running server."""
+    notice = ls.host.file_notice if ls.host else None
+    if notice and ls.last_file_notice != notice:
+        ls.last_file_notice = notice
+        kind = types.MessageType.Error if ls.host and ls.host.state is HostState.FAILED else types.MessageType.Warning
+        ls.show(notice, kind)
 
 
 def _remote_failed(ls: "OffgridServer", problem: str) -> None:

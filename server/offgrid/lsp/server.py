@@ -37,6 +37,7 @@ class OffgridServer(LanguageServer):
         self.suggestions = SuggestionCache()
         self.counts: dict[str, int] = {}  # answers by source: model, typed-through, prefetch
         self.remote_problem: str | None = None  # the model server's failure the user was last told about
+        self.last_file_notice: str | None = None  # what the user was told about the model file changing on disk
         self.prefetching: Prefetching | None = None  # the last prefetch submitted, adopted if the user accepts
         self.context = ContextService(self.settings.context)
         self.oversized: set[str] = set()  # documents over maxDocumentBytes whose user was told

@@ -1,7 +1,9 @@
 """Where fetched models live on disk, and how a file is verified once and remembered as verified."""
 
+import errno
 import hashlib
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,3 +49,24 @@ def mark_verified(path: Path, sha256: str) -> None:
     """Remember that `path` hashed to `sha256`, so the next start skips rehashing hundreds of MB."""
     st = path.stat()
     _stamp(path).write_text(f"{sha256} {st.st_size} {st.st_mtime_ns}\n")
+
+
+def is_disk_full(e: BaseException) -> bool:
+    """Whether an error (or one it wraps) is the disk or a quota running out."""
+    while e is not None:
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        e = e.__cause__ or e.__context__  # type: ignore[assignment]
+    return False
+
+
+def disk_full_message(folder: Path, setting: str) -> str:
+    """What to tell a user whose download filled the disk: where, how much is free, and what to change."""
+    try:
+        free = f"{shutil.disk_usage(folder).free / 1e6:.0f} MB free"
+    except OSError:
+        free = "free space unknown"
+    return (
+        f"no space left on the disk holding {folder} ({free}); the partial download was not kept for use. "
+        f"Free some space, or point {setting} at another disk, and try again"
+    )

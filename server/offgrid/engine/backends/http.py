@@ -21,6 +21,12 @@ from offgrid.engine.generation import Generation
 from offgrid.errors import Cancelled, RemoteError
 
 T = TypeVar("T")
+
+
+class Overdue(Exception):
+    """The answer took longer than the request's time limits; its stream was closed."""
+
+
 _POLL_S = 0.02  # how often the worker thread looks at its cancel event while a request runs
 
 
@@ -96,17 +102,20 @@ class HttpClient:
         self.client: httpx.AsyncClient = self.run(make(), None)
         self.read_timeout_s = s.read_timeout_ms / 1000
 
-    def run(self, coro: Awaitable[T], cancel: threading.Event | None) -> T:
+    def run(self, coro: Awaitable[T], cancel: threading.Event | None, overdue: Callable[[], bool] | None = None) -> T:
         """Run `coro` on the client's loop and wait; a set `cancel` cancels it (closing its stream) and raises
-        Cancelled."""
+        Cancelled, and so does `overdue()` turning true, raising Overdue."""
         fut = asyncio.run_coroutine_threadsafe(coro, self.loop)  # type: ignore[arg-type]
         while True:
             try:
                 return fut.result(timeout=_POLL_S)
             except concurrent.futures.TimeoutError:
-                if cancel is not None and cancel.is_set():
+                late = overdue is not None and overdue()
+                if late or (cancel is not None and cancel.is_set()):
                     fut.cancel()
                     concurrent.futures.wait([fut], timeout=5)
+                    if late:
+                        raise Overdue() from None
                     raise Cancelled("cancelled while the server answered") from None
             except concurrent.futures.CancelledError:
                 raise Cancelled("cancelled while the server answered") from None
@@ -162,7 +171,10 @@ class HttpClient:
             raise RemoteError(f"cannot reach {url}: {_reason(e)}. Is the server running?") from None
         except httpx.ReadTimeout:
             raise RemoteError(f"{url} sent nothing for {self.read_timeout_s:g} s (remote.readTimeoutMs)") from None
-        except (httpx.RemoteProtocolError, httpx.ReadError) as e:
+        except httpx.RemoteProtocolError as e:  # h11 words a reply that is not HTTP as an "illegal" line
+            what = "answered with something that is not HTTP" if "illegal" in str(e) else "broke off the answer"
+            raise RemoteError(f"{url} {what}: {_reason(e)}") from None
+        except httpx.ReadError as e:
             raise RemoteError(f"{url} broke off the answer: {_reason(e)}") from None
         except httpx.HTTPError as e:
             raise RemoteError(f"request to {url} failed: {_reason(e)}") from None

@@ -5,7 +5,7 @@ import threading
 from typing import Any
 
 from offgrid.engine.backends.base import InfillRequest
-from offgrid.engine.backends.http import HttpBackend, HttpClient, RemoteSettings
+from offgrid.engine.backends.http import HttpBackend, HttpClient, Overdue, RemoteSettings
 from offgrid.engine.backends.streamed import CHARS_PER_TOKEN, Collector, fit_prefix, fit_suffix, hold_back_space
 from offgrid.engine.generation import Generation
 from offgrid.errors import Cancelled, RemoteError
@@ -64,7 +64,9 @@ class LlamaInfillBackend(HttpBackend):
             return go_on
 
         try:
-            self.http.run(self.http.stream_events("/infill", infill_body(req), on_event), cancel)
+            self.http.run(self.http.stream_events("/infill", infill_body(req), on_event), cancel, c.overdue)
+        except Overdue:
+            return c.end_overdue(self.http.base_url + "/infill")
         except Cancelled:
             c.reason = "cancelled"
             return c.generation()

@@ -5,7 +5,7 @@ import threading
 from typing import Any
 
 from offgrid.engine.backends.base import InfillRequest
-from offgrid.engine.backends.http import HttpBackend, HttpClient, RemoteSettings
+from offgrid.engine.backends.http import HttpBackend, HttpClient, Overdue, RemoteSettings
 from offgrid.engine.backends.streamed import CHARS_PER_TOKEN, Collector, fit_prefix, fit_suffix, hold_back_space
 from offgrid.engine.fim_text import FimTemplate, render_fim, template_for
 from offgrid.engine.generation import Generation
@@ -111,7 +111,9 @@ class OpenAICompletionsBackend(HttpBackend):
 
         body = completion_body(req, self.model, self.template)
         try:
-            self.http.run(self.http.stream_events("/v1/completions", body, on_event), cancel)
+            self.http.run(self.http.stream_events("/v1/completions", body, on_event), cancel, c.overdue)
+        except Overdue:
+            return c.end_overdue(self.http.base_url + "/v1/completions")
         except Cancelled:
             c.reason = "cancelled"
             return c.generation()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from offgrid.engine.backends.base import InfillRequest
 from offgrid.engine.generation import Generation
+from offgrid.errors import RemoteError
 
 
 def fit_prefix(text: str, max_chars: int, step: int) -> str:
@@ -86,6 +87,22 @@ class Collector:
         if self.pieces >= self.req.max_tokens:
             return self._stop("max_tokens")
         return True
+
+    def overdue(self) -> bool:
+        """Whether the whole answer has not come within the prompt and generation time limits together: a server
+        trickling tokens or keep-alives must not hold a request (and the model worker) forever."""
+        p, g = self.req.prompt_time_limit_s, self.req.generate_time_limit_s
+        if p is None:
+            return False
+        waited = time.monotonic() - self.t0
+        return waited > p if self.t_first is None else waited > p + (g or 0.0)
+
+    def end_overdue(self, url: str) -> "Generation":
+        """The answer so far, cut for time; an error if no text came at all."""
+        if self.t_first is None:
+            raise RemoteError(f"{url} sent no text within {self.req.prompt_time_limit_s:g} s (completion.promptTimeMs)")
+        self.reason, self.stopped_here = "time", True
+        return self.generation()
 
     def _stop(self, reason: str) -> bool:
         self.reason, self.stopped_here = reason, True
