@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import sys
+import threading
 import time
 from typing import Any
 
@@ -153,3 +154,43 @@ class RawClient:
         for t in self._tasks:
             t.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+class SyncServer:
+    """A RawClient on its own event-loop thread, for synchronous tests (hypothesis drives them example by example)."""
+
+    def __init__(self, model: str, *extra: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="raw-lsp-client", daemon=True)
+        self._thread.start()
+        self.client: RawClient = self.call(RawClient.start(model, *extra))
+
+    def call(self, coro: Any, timeout: float = 120) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def write(self, data: bytes) -> None:
+        async def go() -> None:
+            self.client.write(data)
+            await self.client.drain()
+
+        self.call(go())
+
+    def notify(self, method: str, params: Any) -> None:
+        self.write(message({"jsonrpc": "2.0", "method": method, "params": params}))
+
+    def request(self, method: str, params: Any = None, timeout: float = 60) -> dict[str, Any]:
+        return self.call(self.client.request(method, params, timeout), timeout + 5)
+
+    def answer(self, msg_id: Any, timeout: float = 60) -> dict[str, Any]:
+        return self.call(self.client.answer(msg_id, timeout), timeout + 5)
+
+    def new_id(self) -> int:
+        return self.client.new_id()
+
+    def alive(self) -> bool:
+        return self.client.proc.returncode is None
+
+    def close(self) -> None:
+        self.call(self.client.stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
