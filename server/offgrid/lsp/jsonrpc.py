@@ -20,9 +20,10 @@ from typing import Any
 
 import cattrs
 from lsprotocol import types
+from lsprotocol.types import ResponseErrorMessage
 from pygls.exceptions import JsonRpcException, JsonRpcInternalError
 from pygls.protocol import LanguageServerProtocol, lsp_method
-from pygls.protocol.json_rpc import JsonRPCNotification, JsonRPCRequestMessage
+from pygls.protocol.json_rpc import JsonRPCNotification, JsonRPCRequestMessage, JsonRPCResponseMessage
 
 log = logging.getLogger(__name__)
 
@@ -125,11 +126,11 @@ class OffgridProtocol(LanguageServerProtocol):
         method = data["method"]
         if type(method) is not str:
             raise bad(INVALID_REQUEST, "invalid request: method must be a string")
+        if has_id and method in NOTIFICATIONS:
+            raise bad(INVALID_REQUEST, f"invalid request: {method} is a notification and must not have an id")
         params = data.get("params")
         if params is not None and not isinstance(params, dict | list):
             raise bad(INVALID_PARAMS, f"invalid params for {method}: params must be an object or an array")
-        if has_id and method in NOTIFICATIONS:
-            raise bad(INVALID_REQUEST, f"invalid request: {method} is a notification and must not have an id")
         if not has_id and method in REQUESTS:
             log.warning("%s came without an id: ignored (a request needs one)", method)
             return None
@@ -161,10 +162,13 @@ class OffgridProtocol(LanguageServerProtocol):
 
     def _response(self, data: dict[str, Any]) -> Any:
         """The client's answer to one of our requests (never answered back, even when malformed)."""
+        result_type = self._result_types.pop(data["id"], None)
         try:
-            return self.structure_message(data)
+            if "error" in data:
+                return self._converter.structure(data, ResponseErrorMessage)
+            return self._converter.structure(data, result_type or JsonRPCResponseMessage)
         except Exception as e:
-            log.warning("a malformed response from the client was dropped: %s", _describe(e.__cause__ or e))
+            log.warning("a malformed response from the client was dropped: %s", _describe(e))
             future = self._request_futures.pop(data["id"], None)
             if future is not None and not future.done():
                 future.set_exception(JsonRpcInternalError("malformed response"))
