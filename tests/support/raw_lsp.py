@@ -131,8 +131,12 @@ class RawClient:
         assert self.proc.stdin is not None
         await self.proc.stdin.drain()
 
-    async def initialize(self, capabilities: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def initialize(
+        self, capabilities: dict[str, Any] | None = None, options: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         params = {"processId": None, "rootUri": None, "capabilities": capabilities or {}}
+        if options is not None:
+            params["initializationOptions"] = options
         result = await self.request("initialize", params)
         self.send("initialized", {})
         return result

@@ -182,6 +182,16 @@ class OffgridProtocol(LanguageServerProtocol):
         except Exception as e:
             raise bad(INVALID_PARAMS, f"invalid params for {method}: {_describe(e)}") from None
 
+    def _run_generator(self, future: Any, *, gen: Any, result_future: Any) -> None:
+        """pygls reads the result of a cancelled step and its CancelledError escapes into the event loop (a traceback
+        per pending request when the client leaves mid-request); cancel the request it belongs to instead."""
+        if future is not None and future.cancelled():
+            gen.close()
+            if not result_future.done():
+                result_future.cancel()
+            return
+        super()._run_generator(future, gen=gen, result_future=result_future)
+
     def _send_handler_result(self, future: Any, *, msg_id: Any) -> None:
         """pygls logs a traceback for every error answer; an expected one (a JsonRpcException) gets one line."""
         error = None if future.cancelled() else future.exception()
