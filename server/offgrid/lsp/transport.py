@@ -112,8 +112,8 @@ async def serve_stream(protocol: OffgridProtocol, reader: asyncio.StreamReader) 
             log.error("unreadable message stream (%s): closing the connection", e)
             protocol.send_error(None, PARSE_ERROR, f"parse error: {e}; closing the connection")
             return 1
-        if body is None:
-            log.info("the client closed the connection")
+        if body is None:  # without `exit` first, the client vanished: say so even at the default log level
+            log.log(logging.INFO if protocol._shutdown else logging.WARNING, "the client closed the connection")
             return 0
         try:
             protocol.receive(body)
