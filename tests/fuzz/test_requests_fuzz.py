@@ -60,7 +60,7 @@ def _valid(params: dict) -> bool:
 def test_random_requests_and_cancels_always_get_one_answer(fuzz_server):
     tally = Tally("requests")
 
-    @fuzz_settings(40)
+    @fuzz_settings(100)
     @given(text=big_texts, data=st.data())
     def run(text, data):
         run_no = next(_runs)

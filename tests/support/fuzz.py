@@ -5,9 +5,11 @@ import os
 from hypothesis import HealthCheck, settings
 
 
-def fuzz_settings(default: int, **kw: object) -> settings:
-    """`default` examples, or OFFGRID_FUZZ_EXAMPLES; no example database, no deadline (a real server answers)."""
-    count = int(os.environ.get("OFFGRID_FUZZ_EXAMPLES") or default)
+def fuzz_settings(default: int, scale: float = 1.0, **kw: object) -> settings:
+    """`default` examples, or OFFGRID_FUZZ_EXAMPLES times `scale` (for tests that start a server per example);
+    no example database, no deadline (a real server answers)."""
+    asked = os.environ.get("OFFGRID_FUZZ_EXAMPLES")
+    count = max(default, int(int(asked) * scale)) if asked else default
     return settings(
         max_examples=count,
         deadline=None,
