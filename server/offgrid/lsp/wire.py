@@ -20,7 +20,7 @@ class FramingError(Exception):
 def _content_length(value: bytes) -> int:
     digits = value.strip()
     if not digits.isdigit():  # bytes.isdigit: ASCII digits only, so no sign, no spaces, no fractions
-        raise FramingError(f"Content-Length is not a number: {digits[:40]!r}")
+        raise FramingError("Content-Length is not a number")  # its bytes may be source text: not logged
     length = int(digits)
     if length > MAX_BODY_BYTES:
         raise FramingError(f"Content-Length {length} is over the {MAX_BODY_BYTES}-byte limit")
@@ -52,7 +52,7 @@ async def read_frame(reader: asyncio.StreamReader) -> bytes | None:
             raise FramingError("too many header lines")
         name, colon, value = text.partition(b":")
         if not colon:
-            raise FramingError(f"not a header line: {text[:60]!r}")
+            raise FramingError(f"not a header line ({len(text)} bytes)")
         if name.strip().lower() == b"content-length":
             if length is not None:
                 raise FramingError("two Content-Length headers")
