@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from offgrid import __version__
+from offgrid import __version__, log_privacy
 from offgrid.models.presets import DEFAULT_PRESET, PRESETS
 
 DEFAULT_BENCH_PACKAGES = "cattrs,pygls,huggingface_hub,gguf,jinja2,click,requests,urllib3,_pytest,packaging"
@@ -119,11 +119,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=getattr(args, "log_level", "WARNING"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log_privacy.install(handler)  # no source text in other libraries' records unless logSourceText is on
+    logging.basicConfig(level=getattr(args, "log_level", "WARNING"), handlers=[handler])
     logging.getLogger("pygls").setLevel(logging.WARNING)  # it logs every message, source text included
     logging.getLogger("httpx2").setLevel(logging.WARNING)  # a line per completion request
     if args.command == "serve":

@@ -43,7 +43,12 @@ class Settings:
     completion: CompletionSettings = field(default_factory=CompletionSettings)
     context: ContextSettings = field(default_factory=ContextSettings)
     actions: ActionSettings = field(default_factory=ActionSettings)
-    debug: bool = False  # log prompts and suggestions (source text) to stderr
+    debug: bool = False  # llama.cpp's own logs (model loading) on stderr; they hold no source text
+    # Log suggestions, action answers and the LSP messages themselves (which carry the documents' text) at the
+    # server's log level. Off: no log line, message or metric holds source text.
+    log_source_text: bool = False
+    # Documents larger than this get no suggestions, actions or syntax tree (told once per document).
+    max_document_bytes: int = 4 << 20
     # "local": the model in this process. "infill": a llama.cpp server's /infill. "openai": an OpenAI-compatible
     # /v1/completions (vLLM, Ollama, llama-cpp-python's server). With a remote backend no local model is loaded.
     backend: str = "local"

@@ -10,16 +10,26 @@ from concurrent.futures import Future
 from enum import Enum
 from pathlib import Path
 
+from offgrid.actions.local_model import LocalActionModel
 from offgrid.actions.plan import Plan
-from offgrid.actions.runner import ActionRun
+from offgrid.actions.remote_model import RemoteActionModel
+from offgrid.actions.runner import ActionModel, ActionRun
 from offgrid.complete.pipeline import Completer
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.config import Settings
 from offgrid.context.service import ContextService
+from offgrid.engine.backends.http import HttpBackend
 from offgrid.engine.backends.remote import make_remote_backend
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
-from offgrid.engine.worker import PRIORITY_ACTION, PRIORITY_BACKGROUND, PRIORITY_COMPLETION, Job, Worker
+from offgrid.engine.worker import (
+    PRIORITY_ACTION,
+    PRIORITY_BACKGROUND,
+    PRIORITY_COMPLETION,
+    PRIORITY_PREFETCH,
+    Job,
+    Worker,
+)
 from offgrid.errors import ActionRefused, ModelError, OffgridError
 from offgrid.models.progress import Progress, SilentProgress
 from offgrid.models.resolve import resolve_model
@@ -113,7 +123,7 @@ class ModelHost:
     def submit_prefetch(self, req: CompletionRequest) -> Job:
         """Queue a speculative completion; any real request stops it."""
         return self.worker.submit(
-            "prefetch", lambda cancel: self._complete(req, cancel), PRIORITY_BACKGROUND, background=True
+            "prefetch", lambda cancel: self._complete(req, cancel), PRIORITY_PREFETCH, background=True
         )
 
     def start_action(self, plan: Plan) -> tuple[ActionRun, Job]:
@@ -121,14 +131,22 @@ class ModelHost:
         and it resumes afterwards."""
         if self.completer is None:
             raise ModelError(self.error or "the model is not loaded yet")
-        if self.completer.engine is None:
-            raise ActionRefused("code actions run on the local model; a remote backend serves completions only")
-        run = ActionRun(self.completer.engine, plan)
+        run = ActionRun(self._action_model(), plan)
         job = self.worker.submit(
             f"action-{id(run)}", run.step, PRIORITY_ACTION, supersede=False, preemptible=self.settings.actions.preempt
         )
         self._actions = [j for j in self._actions if not j.future.done()] + [job]
         return run, job
+
+    def _action_model(self) -> ActionModel:
+        """The in-process model, or the model server's chat endpoint."""
+        assert self.completer is not None
+        if self.completer.engine is not None:
+            return LocalActionModel(self.completer.engine)
+        backend = self.completer.backend
+        if isinstance(backend, HttpBackend):
+            return RemoteActionModel(backend)
+        raise ActionRefused(f"code actions are not available with the {backend.name} backend")
 
     def actions_running(self) -> int:
         """Actions queued or on the model (a cancelled one counts until the model has stopped it)."""
@@ -143,7 +161,9 @@ class ModelHost:
         return suggestion
 
     def _submit_repair(self, slot: str) -> Job:
-        """Once the user pauses, recompute the shifted part of a document's cache (any real request stops it)."""
+        """Once the user pauses, recompute the shifted part of a document's cache. Any real request stops it; a
+        prefetch pauses it (the repair is preemptible and keeps what it finished), because the next suggestion
+        is wanted sooner than exact keys."""
         delay = self.settings.engine.repair_idle_ms / 1000
 
         def repair(cancel: threading.Event) -> int:
@@ -152,7 +172,7 @@ class ModelHost:
             assert self.completer is not None
             return self.completer.backend.repair(slot, cancel)
 
-        return self.worker.submit(f"repair {slot}", repair, PRIORITY_BACKGROUND, background=True)
+        return self.worker.submit(f"repair {slot}", repair, PRIORITY_BACKGROUND, background=True, preemptible=True)
 
     def close(self) -> None:
         """Stop the worker and free the model (or close the remote connections)."""

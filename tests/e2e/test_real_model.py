@@ -150,3 +150,23 @@ async def test_prefetch_answers_after_accepting(qwen_model):
         result = await complete(client, URI, end[0], end[1] + len(shown))
         assert client.metrics[-1]["source"] == "prefetch" and result.items and result.items[0].insert_text.strip()
         assert (await status(client))["totals"]["evaluated"] == evaluated  # the model did nothing
+
+
+async def test_accepting_before_the_prefetch_ends_waits_for_it(qwen_model):
+    """Tab pressed while the prefetch still runs: the request takes over that prefetch instead of stopping it and
+    asking the model again from the start."""
+    text = "import os\n\n\ndef list_python_files(folder):\n    names = []\n"
+    text += "    for name in os.listdir(folder):\n        "
+    lines = text.split("\n")
+    options = {"completion": {"promptTimeMs": None, "generateTimeMs": None, "maxTokens": 9}}
+    async with running_server(str(qwen_model), options) as client:
+        await wait_ready(client)
+        open_doc(client, URI, text)
+        first = await complete(client, URI, len(lines) - 1, len(lines[-1]))
+        shown = first.items[0].insert_text
+        end = (len(lines) - 1, len(lines[-1]))
+        change_doc(client, URI, 2, end, end, shown)  # Tab, at once
+        result = await complete(client, URI, end[0], end[1] + len(shown))
+        answers = (await status(client))["answers"]
+        assert client.metrics[-1]["source"] == "prefetch" and result.items and result.items[0].insert_text.strip()
+        assert answers.get("model") == 1  # only the first request ran the model as a request of its own

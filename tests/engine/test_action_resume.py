@@ -4,6 +4,7 @@ uninterrupted (tiny random weights, real llama.cpp context)."""
 import threading
 
 import pytest
+from offgrid.actions.local_model import LocalActionModel
 from offgrid.actions.plan import Plan
 from offgrid.actions.request import ActionResult
 from offgrid.actions.runner import ActionRun
@@ -49,11 +50,11 @@ def plan() -> Plan:
 
 
 def test_a_preempted_action_resumes_where_it_stopped_with_the_same_answer(engine):
-    whole = ActionRun(engine, plan()).step(threading.Event())
+    whole = ActionRun(LocalActionModel(engine), plan()).step(threading.Event())
     assert whole is not None and whole.explanation
-    run = ActionRun(engine, plan())
+    run = ActionRun(LocalActionModel(engine), plan())
     assert run.step(StopAfter(200)) is None  # stopped part-way (the event is also polled during decoding)
-    stopped_at = len(run.ids)
+    stopped_at = run.model.generated()
     resumed = run.step(threading.Event())
     assert resumed is not None and resumed.explanation == whole.explanation
     assert len(run.generations) == 2 and 0 < stopped_at < 40

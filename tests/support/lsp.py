@@ -21,8 +21,10 @@ async def running_server(
     extra_args: tuple[str, ...] = (),
     workspace: str | None = None,
     capabilities: types.ClientCapabilities | None = None,
+    launcher: tuple[str, ...] = (),
 ) -> AsyncIterator[LanguageClient]:
-    """An initialized client talking to a fresh `offgrid serve`; shut down afterwards."""
+    """An initialized client talking to a fresh `offgrid serve`; shut down afterwards. `launcher` is a command
+    prefix that runs the server (a network namespace, a tracer)."""
     client = make_test_lsp_client()
     client.metrics = []  # type: ignore[attr-defined]
 
@@ -31,7 +33,7 @@ async def running_server(
         client.metrics.append(plain(params))  # type: ignore[attr-defined]
 
     args = ["-m", "offgrid", "serve", *extra_args] + (["--model", model] if model else [])
-    await client.start_io(sys.executable, *args, env=env)
+    await client.start_io(*launcher, sys.executable, *args, env=env)
     try:
         client.init_result = await client.initialize_session(  # type: ignore[attr-defined]
             types.InitializeParams(

@@ -13,12 +13,10 @@ from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
 
-# Where a llama-server built from llama-cpp-python's vendored llama.cpp is looked for, after $OFFGRID_LLAMA_SERVER
-# and PATH: `cmake -B build -DLLAMA_CURL=OFF -DBUILD_SHARED_LIBS=OFF && cmake --build build --target llama-server`
-# in the sdist's vendor/llama.cpp.
+# Where tests/build_llama_server.sh puts llama-server (built from llama-cpp-python's vendored llama.cpp), looked
+# for after $OFFGRID_LLAMA_SERVER and PATH.
 BUILT = (
-    Path.home()
-    / ".cache/offgrid/llama-server-build"
+    Path(os.environ.get("OFFGRID_LLAMA_SERVER_CACHE") or Path.home() / ".cache/offgrid/llama-server-build")
     / "llama_cpp_python-0.3.36/vendor/llama.cpp/build/bin/llama-server"
 )
 

@@ -100,7 +100,9 @@ class StandIn:
                 timings = {"prompt_n": 5, "cache_n": 2, "prompt_ms": 1.0, "predicted_ms": 2.0}
                 data.update(stop_type="eos", timings=timings)
             return f"data: {json.dumps(data)}\n\n"
-        choice = {"text": piece, "index": 0, "finish_reason": "stop" if last else None}
+        choice: dict[str, Any] = {"text": piece, "index": 0, "finish_reason": "stop" if last else None}
+        if path.endswith("/chat/completions"):
+            choice = {"delta": {"content": piece}, "index": 0, "finish_reason": "stop" if last else None}
         return f"data: {json.dumps({'choices': [choice]})}\n\n" + ("data: [DONE]\n\n" if last else "")
 
 

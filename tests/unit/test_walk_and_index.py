@@ -4,6 +4,7 @@ import logging
 import os
 
 from offgrid.context.index import WorkspaceIndex
+from offgrid.context.service import ContextService, ContextSettings
 from offgrid.context.walk import WalkLimits, source_files
 
 
@@ -90,3 +91,27 @@ def test_modules_by_stem(tmp_path):
     index.build()
     assert [o.path.rsplit("/", 1)[-1] for o in index.modules("utils")] == ["utils.py"]
     assert [o.path.rsplit("/", 2)[-2] for o in index.modules("pkg")] == ["pkg"]
+
+
+def test_links_out_of_the_workspace_are_never_read(tmp_path):
+    ws, outside = tmp_path / "ws", tmp_path / "outside"
+    write(ws / "real.py", "def kept(): pass\n")
+    write(outside / "secret.py", "def leaked(): pass\n")
+    write(outside / "deep" / "more.py", "def leaked_too(): pass\n")
+    write(outside / ".gitignore", "real.py\n")
+    os.symlink(outside / "secret.py", ws / "link.py")  # a file link pointing out
+    os.symlink(outside, ws / "linked_dir")  # a folder link pointing out
+    os.symlink(ws / "real.py", ws / "alias.py")  # a link that stays inside is fine
+    os.symlink(outside / ".gitignore", ws / ".gitignore")  # not even a .gitignore is read through a link
+    os.symlink(ws, ws / "loop")
+    index = WorkspaceIndex([ws])
+    index.build()
+    assert names(index, "leaked") == [] and names(index, "leaked_too") == []
+    assert sorted(names(index, "kept")) == ["alias.py", "real.py"]
+    # a save or watched-file event naming the link does not read through it either
+    index.update(ws / "link.py")
+    index.update(ws / "linked_dir" / "deep" / "more.py")
+    assert names(index, "leaked") == [] and names(index, "leaked_too") == []
+    service = ContextService(ContextSettings(), [ws])
+    service.file_changed(ws / "link.py")
+    assert service.index.definitions("leaked") == []

@@ -1,7 +1,7 @@
 import threading
 
 import pytest
-from offgrid.engine.worker import PRIORITY_ACTION, PRIORITY_COMPLETION, Worker
+from offgrid.engine.worker import PRIORITY_ACTION, PRIORITY_BACKGROUND, PRIORITY_COMPLETION, PRIORITY_PREFETCH, Worker
 from offgrid.errors import Cancelled
 
 
@@ -166,3 +166,13 @@ def test_a_queued_job_whose_future_the_client_cancelled_can_be_superseded_and_st
     release.set()
     with pytest.raises(Cancelled):
         newer.future.result(5)
+
+
+def test_a_prefetch_pauses_a_running_repair_which_then_resumes(worker):
+    """Background work of two kinds: the prefetch (wanted when the user presses Tab) goes before cache repair."""
+    state, started, fn = resumable(50)
+    repair = worker.submit("repair", fn, priority=PRIORITY_BACKGROUND, background=True, preemptible=True)
+    started.wait(5)
+    prefetch = worker.submit("prefetch", lambda c: state["done"], priority=PRIORITY_PREFETCH, background=True)
+    assert prefetch.future.result(5) < 50  # it did not wait for the whole repair
+    assert repair.future.result(5) == 50 and state["runs"] == 2

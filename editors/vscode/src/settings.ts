@@ -9,6 +9,8 @@ export interface OffgridConfig {
   generateTimeMs: number;
   enable: Record<string, boolean>;
   debug: boolean;
+  backend: string;
+  remote: Record<string, unknown>;
 }
 
 export const DEFAULTS: OffgridConfig = {
@@ -20,7 +22,11 @@ export const DEFAULTS: OffgridConfig = {
   generateTimeMs: 1500,
   enable: { "*": true, plaintext: false, markdown: false, scminput: false },
   debug: false,
+  backend: "local",
+  remote: {},
 };
+
+const BACKENDS = ["local", "infill", "openai"];
 
 /** Settings read through `get` (VS Code's WorkspaceConfiguration.get), defaults where unset or of the wrong type. */
 export function readConfig(get: (key: string) => unknown): OffgridConfig {
@@ -39,6 +45,8 @@ export function readConfig(get: (key: string) => unknown): OffgridConfig {
     generateTimeMs: pick("generateTimeMs", isCount),
     enable: pick("enable", (v) => typeof v === "object" && v !== null && !Array.isArray(v)),
     debug: pick("debug", (v) => typeof v === "boolean"),
+    backend: pick("backend", (v) => isString(v) && BACKENDS.includes(v as string)),
+    remote: pick("remote", (v) => typeof v === "object" && v !== null && !Array.isArray(v)),
   };
 }
 
@@ -49,9 +57,15 @@ export function initializationOptions(c: OffgridConfig): Record<string, unknown>
     preset: c.preset,
     completion: { maxTokens: c.maxTokens, generateTimeMs: c.generateTimeMs },
     debug: c.debug,
+    logSourceText: c.debug, // the setting promises prompts and suggestions in the output: that is the server's logSourceText
   };
   if (c.model) {
     out.model = c.model;
+  }
+  if (c.backend !== "local") {
+    // a model server: its address and options (the API key stays in the environment variable remote.apiKeyEnv names)
+    out.backend = c.backend;
+    out.remote = c.remote;
   }
   return out;
 }
@@ -65,7 +79,17 @@ export function enabledFor(enable: Record<string, boolean>, languageId: string):
 }
 
 /** Settings the server reads only when it starts; changing one restarts it. */
-export const RESTART_KEYS = ["command", "python", "model", "preset", "maxTokens", "generateTimeMs", "debug"];
+export const RESTART_KEYS = [
+  "command",
+  "python",
+  "model",
+  "preset",
+  "maxTokens",
+  "generateTimeMs",
+  "debug",
+  "backend",
+  "remote",
+];
 
 /** The answer to the server's workspace/configuration request: offgrid's settings for the `offgrid` section, the
  * editor's own answer for any other. */

@@ -67,6 +67,7 @@ def plan_body(req: ActionRequest, settings: ActionSettings) -> Plan:
         max_tokens=settings.max_tokens,
         finish=finish,
         stop=_end_of_body,
+        region=(d.doc_end, d.end),
     )
 
 
@@ -106,4 +107,5 @@ def _plan_braces(req: ActionRequest, settings: ActionSettings, d: Definition) ->
         max_tokens=settings.max_tokens,
         finish=finish,
         stop=_end_of_body,
+        region=(d.body_start, d.body_close),
     )

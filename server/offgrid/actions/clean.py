@@ -41,3 +41,34 @@ def extract_code(answer: str, inside_fence: bool) -> str:
 def _looks_like_prose(line: str) -> bool:
     s = line.strip()
     return bool(re.match(r"^[A-Z][a-z]+(\s+\S+){3,}", s)) and not s.endswith((":", "{", "(", ";", ","))
+
+
+def after_prefill(answer: str, prefill: str, final: bool = True) -> str | None:
+    """The part of a whole answer that follows `prefill`, for servers that cannot be handed the answer's start: the
+    model writes the opening fence and the prefill's lines itself (compared without indentation). While the answer
+    streams (`final` False), None until it has got past them. Always a tail of `answer`."""
+    if not prefill:
+        return answer
+    *whole, partial = prefill.split("\n")
+    pos = 0
+    if whole and _FENCE_LINE.match(whole[0]):
+        fence = re.search(r"^[ \t]*```[^\n]*\n", answer, re.MULTILINE)
+        if fence is None and not final:
+            return None
+        pos = fence.end() if fence is not None else len(answer) - len(answer.lstrip("\n"))  # no fence: code at once
+        whole = whole[1:]
+    lines = answer[pos:].split("\n")
+    if not final and len(lines) <= len(whole) + bool(partial.strip()):
+        return None  # the lines to compare have not all arrived
+    i = 0
+    for expected in whole:
+        # a line the model added (a decorator, an import) is passed over; a line it changed (a type hint) counts
+        ahead = [j for j in range(i, min(i + 4, len(lines))) if lines[j].strip() == expected.strip()]
+        i = (ahead[0] if ahead else i) + 1
+    pos += sum(len(line) + 1 for line in lines[:i])
+    head = partial.strip()
+    if head and pos <= len(answer):
+        line = answer[pos:].split("\n", 1)[0]
+        if line.lstrip().startswith(head):
+            pos += len(line) - len(line.lstrip()) + len(head)
+    return answer[min(pos, len(answer)) :]

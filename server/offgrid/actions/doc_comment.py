@@ -70,4 +70,5 @@ def plan_doc_comment(req: ActionRequest, settings: ActionSettings, d: Definition
         max_tokens=DOC_TOKENS,
         finish=finish,
         stop=_stop_at(header),
+        region=(d.start, d.start),
     )

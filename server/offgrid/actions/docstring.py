@@ -73,4 +73,5 @@ def plan_docstring(req: ActionRequest, settings: ActionSettings) -> Plan:
         max_tokens=DOCSTRING_TOKENS,
         finish=finish,
         stop=_closing_quotes,
+        region=(d.body_start, d.body_start),
     )

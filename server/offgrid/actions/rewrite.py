@@ -84,4 +84,5 @@ def _plan(req: ActionRequest, settings: ActionSettings, start: int, end: int, in
         max_tokens=settings.max_tokens,
         finish=finish,
         stop=cut_at_fence,
+        region=(start, end),
     )

@@ -1,7 +1,10 @@
-"""Running a planned action on the model worker, resumably: a completion may preempt it between tokens, and the
-next call continues from the tokens already generated (their KV stays cached in the action's sequence)."""
+"""Running a planned action on the model worker, resumably: a completion may preempt it, and the next call goes
+on with the answer. The model call is the only part that differs between the in-process model and a model server
+(ActionModel); planning, stop rules and turning the answer into an edit are the same for both."""
 
 import threading
+from dataclasses import replace
+from typing import Protocol
 
 from offgrid.actions.body import plan_body
 from offgrid.actions.docstring import plan_docstring
@@ -10,13 +13,8 @@ from offgrid.actions.plan import Plan
 from offgrid.actions.request import ActionKind, ActionRequest, ActionResult
 from offgrid.actions.rewrite import plan_fix, plan_rewrite
 from offgrid.actions.settings import ActionSettings
-from offgrid.engine.chat import chat_prompt
-from offgrid.engine.generation import Generation, GenerationRequest
-from offgrid.engine.llama_engine import LlamaEngine
-from offgrid.engine.model import Model
+from offgrid.engine.generation import Generation
 from offgrid.errors import ActionRefused, Cancelled
-
-ACTION_SLOT = "action"  # one KV sequence for actions, apart from the documents' caches
 
 _PLANNERS = {
     ActionKind.REWRITE: plan_rewrite,
@@ -29,85 +27,77 @@ _PLANNERS = {
 
 def plan_action(req: ActionRequest, settings: ActionSettings) -> Plan:
     """The plan for a request; raises ActionRefused, with the reason, for input it cannot work on."""
-    return _PLANNERS[req.kind](req, settings)
+    return replace(_PLANNERS[req.kind](req, settings), max_prompt_tokens=settings.max_prompt_tokens)
 
 
-def prompt_ids(model: Model, plan: Plan) -> list[int]:
-    """The chat prompt where the GGUF has a template, else a fill-in-the-middle prompt, else the prefix alone."""
-    chat = chat_prompt(model, [("system", plan.system), ("user", plan.user)])
-    if chat is not None:
-        return model.tokenize(chat, special=True) + model.tokenize(plan.prefill)
-    bos = [model.bos] if model.add_bos and model.bos >= 0 else []
-    pre, suf, fim = model.tokenize(plan.fim_prefix), model.tokenize(plan.fim_suffix), model.fim
-    if fim is None:
-        return bos + pre
-    if fim.spm:
-        return bos + [fim.suffix] + suf + [fim.prefix] + pre
-    return bos + [fim.prefix] + pre + [fim.suffix] + suf + ([fim.middle] if fim.middle is not None else [])
+class ActionModel(Protocol):
+    """Where an action's answer comes from (LocalActionModel, RemoteActionModel)."""
+
+    def generate(self, plan: Plan, cancel: threading.Event) -> Generation:
+        """Go on with the answer until the plan's stop rule, its token budget, or `cancel`."""
+        ...
+
+    def answer(self) -> str:
+        """The answer so far: the text that follows the plan's prefill."""
+        ...
+
+    def generated(self) -> int:
+        """Tokens generated for the answer so far."""
+        ...
+
+    def prompt_tokens(self) -> int:
+        """The prompt's length in tokens (0 when unknown)."""
+        ...
+
+
+def check_region(result: ActionResult, plan: Plan) -> None:
+    """Refuse an edit that reaches outside the code the action was asked to change."""
+    edit, region = result.edit, plan.region
+    if edit is not None and (region is None or not region[0] <= edit.start <= edit.end <= region[1]):
+        raise ActionRefused("the edit reached outside the code the action was asked to change, so it was dropped")
 
 
 class ActionRun:
     """One action's generation. `step` runs on the worker; after a preemption it is called again and resumes.
     It returns the result, or None when cancelled."""
 
-    def __init__(self, engine: LlamaEngine, plan: Plan) -> None:
-        self.engine, self.plan = engine, plan
-        self.prompt: list[int] | None = None
-        self.ids: list[int] = []
+    def __init__(self, model: ActionModel, plan: Plan) -> None:
+        self.model, self.plan = model, plan
         self.generations: list[Generation] = []
         self.result: ActionResult | None = None
-
-    def text(self) -> str:
-        """The answer so far."""
-        data = b"".join(self.engine.model.piece(t) for t in self.ids)
-        return data.decode("utf-8", errors="replace")
 
     def step(self, cancel: threading.Event) -> ActionResult | None:
         """Generate until the answer ends, the action is cancelled, or it is preempted (then it returns None and
         the worker calls it again)."""
         if self.result is not None:
             return self.result
-        if self.prompt is None:
-            self.prompt = prompt_ids(self.engine.model, self.plan)
-        done_text = self.text()
-        rule = self.plan.stop
-
-        def stop(new: str) -> int | None:  # the plan's rule sees the whole answer; the engine, this run's part
-            cut = rule(done_text + new) if rule is not None else None
-            return None if cut is None else max(0, cut - len(done_text))
-
-        gen = self.engine.generate(
-            GenerationRequest(
-                prompt=tuple(self.prompt + self.ids),
-                slot=ACTION_SLOT,
-                max_tokens=self.plan.max_tokens - len(self.ids),
-                stop=stop,
-            ),
-            cancel,
-        )
+        gen = self.model.generate(self.plan, cancel)
         self.generations.append(gen)
-        self.ids.extend(gen.tokens)
         if gen.stop_reason == "context_full":
             raise ActionRefused("the code is too long for the model's context")
         if gen.stop_reason == "cancelled":
             if cancel.is_set():
                 return None
             raise Cancelled("the action stopped")
-        answer = self.text()
+        answer = self.model.answer()
+        rule = self.plan.stop
         cut = rule(answer) if rule is not None else None
         if cut is None and gen.stop_reason == "max_tokens" and self.plan.must_end:
-            raise ActionRefused(f"the answer was cut off after {len(self.ids)} tokens (setting actions.maxTokens)")
-        self.result = self.plan.finish(answer if cut is None else answer[:cut])
-        return self.result
+            n = self.model.generated()
+            raise ActionRefused(f"the answer was cut off after {n} tokens (setting actions.maxTokens)")
+        result = self.plan.finish(answer if cut is None else answer[:cut])
+        check_region(result, self.plan)
+        self.result = result
+        return result
 
     def summary(self) -> dict[str, float]:
         """Tokens and time spent, over all its runs."""
         g = self.generations
         return {
             "runs": len(g),
-            "promptTokens": len(self.prompt or ()),
+            "promptTokens": self.model.prompt_tokens(),
             "evaluated": sum(x.n_evaluated for x in g),
-            "generated": len(self.ids),
+            "generated": self.model.generated(),
             "promptMs": round(sum(x.prompt_ms for x in g), 1),
             "generateMs": round(sum(x.generate_ms for x in g), 1),
         }

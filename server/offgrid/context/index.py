@@ -16,7 +16,7 @@ import tree_sitter
 
 from offgrid.context.languages import language_for
 from offgrid.context.outline import FileOutline, Symbol, outline
-from offgrid.context.walk import WalkLimits, read_source, source_files
+from offgrid.context.walk import WalkLimits, inside, read_source, source_files
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ class IndexStats:
     files: int
     symbols: int
     seconds: float
+    capped: bool = False  # the workspace has more source files than maxFiles
 
 
 class WorkspaceIndex:
@@ -59,7 +60,10 @@ class WorkspaceIndex:
         t0 = time.perf_counter()
         paths: list[Path] = []
         for root in self.roots:
-            paths.extend(source_files(root, self.limits, self.limits.max_files - len(paths)))
+            # one more than the cap, to know whether there were more
+            paths.extend(source_files(root, self.limits, self.limits.max_files + 1 - len(paths)))
+        capped = len(paths) > self.limits.max_files
+        paths = paths[: self.limits.max_files]
         for i, path in enumerate(paths):
             if cancel is not None and cancel.is_set():
                 break
@@ -67,7 +71,8 @@ class WorkspaceIndex:
             if progress is not None:
                 progress(i + 1, len(paths))
         self.ready.set()
-        stats = IndexStats(len(self._files), sum(len(v) for v in self._by_name.values()), time.perf_counter() - t0)
+        symbols = sum(len(v) for v in self._by_name.values())
+        stats = IndexStats(len(self._files), symbols, time.perf_counter() - t0, capped)
         log.info("workspace index: %d files, %d definitions in %.1f s", stats.files, stats.symbols, stats.seconds)
         return stats
 
@@ -89,7 +94,9 @@ class WorkspaceIndex:
     def update(self, path: Path) -> None:
         """(Re)index one file, or drop it when it is gone, ignored or unreadable."""
         key = str(path)
-        data = read_source(path, self.limits) if path.is_file() else None
+        roots = [r.resolve() for r in self.roots]
+        readable = path.is_file() and (not roots or inside(path, roots))  # never through a link out of the roots
+        data = read_source(path, self.limits) if readable else None
         try:
             found = outline_bytes(key, data) if data is not None else None
         except Exception as e:  # a grammar bug on one odd file must not stop the index

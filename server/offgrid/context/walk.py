@@ -1,7 +1,8 @@
 """The workspace's source files: only languages we parse, `.gitignore` honoured, bounded in count and size.
 
-Symlinked folders are not followed (no loops); unreadable folders and files are skipped; what is skipped for
-size or for looking minified is logged once per file.
+Nothing outside the workspace roots is read: symlinked folders are not followed (no loops either), and a
+symlinked file is read only when its target is inside the root. Unreadable folders and files are skipped; what
+is skipped for size or for looking minified is logged once per file.
 """
 
 import logging
@@ -36,8 +37,8 @@ class _Ignores:
 
     def load(self, folder: Path) -> None:
         f = folder / ".gitignore"
-        try:
-            lines = f.read_text(encoding="utf-8", errors="replace").splitlines() if f.is_file() else []
+        try:  # a linked .gitignore could point anywhere
+            lines = [] if f.is_symlink() or not f.is_file() else f.read_text("utf-8", errors="replace").splitlines()
         except OSError:
             return
         if lines:
@@ -60,6 +61,7 @@ def source_files(root: Path, limits: WalkLimits, max_files: int | None = None) -
     if max_files <= 0:
         return
     exts = known_extensions()
+    real_root = root.resolve()
     ignores = _Ignores()
     count = 0
     stack = [root]
@@ -81,6 +83,9 @@ def source_files(root: Path, limits: WalkLimits, max_files: int | None = None) -
                     continue
                 if not entry.is_file() or os.path.splitext(entry.name)[1].lower() not in exts:
                     continue
+                if entry.is_symlink() and not inside(path, [real_root]):
+                    log.info("index skips %s: a link to outside the workspace", path)
+                    continue
             except OSError:
                 continue
             if ignores.ignored(path, False):
@@ -91,6 +96,15 @@ def source_files(root: Path, limits: WalkLimits, max_files: int | None = None) -
                 log.info("workspace index stops at %d files (maxFiles)", limits.max_files)
                 return
         stack.extend(reversed(subdirs))
+
+
+def inside(path: Path, roots: list[Path]) -> bool:
+    """Whether `path`, with every link in it followed, is under one of the (resolved) roots."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a link loop
+        return False
+    return any(real.is_relative_to(r) for r in roots)
 
 
 def read_source(path: Path, limits: WalkLimits) -> bytes | None:

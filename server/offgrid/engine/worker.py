@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 PRIORITY_COMPLETION = 0  # typing must never wait behind slower work
 PRIORITY_ACTION = 10
-PRIORITY_BACKGROUND = 20  # speculative work: dropped or stopped as soon as real work arrives
+PRIORITY_PREFETCH = 15  # the next suggestion, wanted the moment the user accepts the shown one
+PRIORITY_BACKGROUND = 20  # cache upkeep; like prefetch, dropped or stopped as soon as real work arrives
 
 
 def _fail(future: Future, error: BaseException) -> None:

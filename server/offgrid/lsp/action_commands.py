@@ -4,7 +4,9 @@ stop a command when its request is cancelled, so both a progress cancel and $/ca
 
 import asyncio
 import logging
+import os
 import re
+import stat
 import tempfile
 import uuid
 from pathlib import Path
@@ -98,6 +100,22 @@ async def _execute(ls: "OffgridServer", kind: ActionKind, args: tuple[Any, ...])
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=outcome))
 
 
+def explanations_folder() -> Path:
+    """The user's own folder for explanations, in the temp folder. Explanations quote code, and the temp folder is
+    shared: the folder is created 0700 and used only while it is a real folder of this user's that no one else
+    can read (never a link someone planted), else a fresh private one is made."""
+    uid = os.getuid() if hasattr(os, "getuid") else None  # Windows' temp folder is the user's own
+    folder = Path(tempfile.gettempdir()) / ("offgrid-explanations" + (f"-{uid}" if uid is not None else ""))
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        st = folder.lstat()
+        if stat.S_ISDIR(st.st_mode) and (uid is None or (st.st_uid == uid and not st.st_mode & 0o077)):
+            return folder
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix="offgrid-explanations-"))
+
+
 def _show_explanation(ls: "OffgridServer", text: str) -> None:
     """Short answers as a message; longer ones as a Markdown document beside the code."""
     window = ls.client_capabilities.window
@@ -105,11 +123,11 @@ def _show_explanation(ls: "OffgridServer", text: str) -> None:
     if len(text) <= ls.settings.actions.message_chars or not can_show:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=text))
         return
-    folder = Path(tempfile.gettempdir()) / "offgrid-explanations"
-    folder.mkdir(exist_ok=True)
     title = re.sub(r"[^\w.-]+", "-", text.split("\n", 1)[0][:40]).strip("-") or "explanation"
-    path = folder / f"{title}-{uuid.uuid4().hex[:6]}.md"
-    path.write_text(text + "\n", encoding="utf-8")
+    path = explanations_folder() / f"{title}-{uuid.uuid4().hex[:6]}.md"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # a new file only the user can read
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text + "\n")
     ls.window_show_document(types.ShowDocumentParams(uri=path.as_uri(), take_focus=True))
 
 

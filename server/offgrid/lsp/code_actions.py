@@ -18,6 +18,7 @@ from offgrid.actions.request import ActionKind, ActionRequest, ActionResult, Tex
 from offgrid.actions.runner import plan_action
 from offgrid.errors import ActionRefused, Cancelled, OffgridError
 from offgrid.host import HostState
+from offgrid.log_privacy import source_text_allowed
 from offgrid.lsp.documents import Document
 from offgrid.lsp.positions import column_to_utf16, line_starts
 
@@ -77,6 +78,8 @@ def workspace_edit(ls: "OffgridServer", doc: Document, edit: TextEdit) -> types.
 
 def action_request(ls: "OffgridServer", doc: Document, kind: ActionKind, raw: dict[str, Any]) -> ActionRequest:
     """The request for an action on `doc` from a code action's `data` or a command's argument."""
+    if doc.uri in ls.oversized:
+        raise ActionRefused("the document is over the size limit (setting maxDocumentBytes)")
     (sl, sc), (el, ec) = parse_range(raw.get("range"))
     start, end = doc.offset(sl, sc), doc.offset(el, ec)
     try:
@@ -138,6 +141,8 @@ async def run_action(
         job.cancel()
         return None
     log.info("action %s %s", req.kind.value, run.summary())
+    if source_text_allowed():  # the user's debug setting logSourceText
+        log.info("action %s answered: %r", req.kind.value, run.text())
     try:
         result = done.result()
         if result is None:
@@ -220,7 +225,7 @@ def register_code_actions(server: "OffgridServer") -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, OPTIONS)
     def code_action(ls: "OffgridServer", params: types.CodeActionParams) -> list[types.CodeAction] | None:
         doc = ls.documents.get(params.text_document.uri)
-        if doc is None or ls.host is None or ls.host.state is not HostState.READY:
+        if doc is None or ls.host is None or ls.host.state is not HostState.READY or doc.uri in ls.oversized:
             return None
         return _offers(ls, doc, params) or None
 

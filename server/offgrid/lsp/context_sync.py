@@ -43,9 +43,15 @@ def start_indexing(ls: "OffgridServer", with_progress: bool) -> None:
         if progress is not None and (done == total or done % 25 == 0):
             progress.update(f"{done}/{total} files", done, total)
 
-    def finished(stats: Any) -> None:
+    def finished(stats: Any) -> None:  # on the index's thread
         if progress is not None:
             progress.finish(f"{stats.files} files, {stats.symbols} definitions")
+        if stats.capped:
+            message = (
+                f"the workspace has more than {ctx.settings.max_files} source files; the index holds the first "
+                f"{ctx.settings.max_files} (setting context.maxFiles)"
+            )
+            loop.call_soon_threadsafe(ls.show, message, types.MessageType.Info)
 
     ctx.index.start(report, finished)
     _watch_files(ls)

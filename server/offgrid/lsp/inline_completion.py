@@ -4,14 +4,17 @@ then a speculative prefetch of the next one, and per-request metrics."""
 import asyncio
 import logging
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.complete.speculation import accepted_request
+from offgrid.engine.worker import Job
 from offgrid.errors import Cancelled, OffgridError, RemoteError
 from offgrid.host import HostState
+from offgrid.log_privacy import source_text_allowed
 from offgrid.lsp.documents import Document
 from offgrid.lsp.positions import column_to_utf16
 
@@ -23,6 +26,16 @@ METRICS_NOTIFICATION = "offgrid/metrics"
 EMPTY = types.InlineCompletionList(items=[])
 
 
+@dataclass(frozen=True)
+class Prefetching:
+    """The prefetch on the model now: the document text and cursor it assumes (the shown suggestion accepted)."""
+
+    uri: str
+    text: str
+    offset: int
+    job: Job
+
+
 async def inline_completion_handler(
     ls: "OffgridServer", params: types.InlineCompletionParams
 ) -> types.InlineCompletionList:
@@ -30,7 +43,7 @@ async def inline_completion_handler(
     t0 = time.perf_counter()
     doc = ls.documents.get(params.text_document.uri)
     host = ls.host
-    if doc is None or host is None or host.state is not HostState.READY:
+    if doc is None or host is None or host.state is not HostState.READY or doc.uri in ls.oversized:
         return EMPTY
     line = min(max(params.position.line, 0), doc.line_count() - 1)
     column = doc.column(line, params.position.character)
@@ -59,12 +72,29 @@ async def inline_completion_handler(
         invoked=invoked,
     )
     version = doc.version
+    if settings.reuse_suggestions and not invoked and (adopted := await _adopt_prefetch(ls, doc.uri, req.text, offset)):
+        _publish(ls, {**_metrics(doc.uri, adopted, t0), "source": "prefetch", "adopted": True})
+        if settings.prefetch:
+            _prefetch(ls, req, offset, adopted.text)
+        if doc.version != version or ls.documents.get(doc.uri) is not doc:
+            return EMPTY
+        return types.InlineCompletionList(items=[_item(doc, line, column, column, adopted.text)])
     suggestion = await _run(ls, req)
     if suggestion is None:
         return EMPTY
     if suggestion.generation is not None and suggestion.generation.round_trip_ms is not None:
         _remote_answered(ls)
     _publish(ls, _metrics(doc.uri, suggestion, t0))
+    if source_text_allowed():  # the user's debug setting logSourceText
+        typed = doc.line_text(line)[:column]
+        log.info(
+            "suggestion at %s:%d:%d after %r: %r",
+            doc.uri,
+            line,
+            column,
+            typed,
+            [s.text for s in (suggestion, *suggestion.more)],
+        )
     if suggestion.text and suggestion.replace_to_column == suggestion.column:  # memory answers only insert
         ls.suggestions.remember(doc.uri, req.text, offset, suggestion.text)
         if settings.prefetch:
@@ -108,11 +138,27 @@ def _remote_answered(ls: "OffgridServer") -> None:
         ls.show("the model server answers again", types.MessageType.Info)
 
 
+async def _adopt_prefetch(ls: "OffgridServer", uri: str, text: str, offset: int) -> Suggestion | None:
+    """The user accepted a suggestion before its prefetch finished: wait for that prefetch instead of stopping it
+    and asking the model again from the start. None when no prefetch is for this text and cursor."""
+    p = ls.prefetching
+    if p is None or (p.uri, p.offset) != (uri, offset) or p.job.cancelled or p.text != text:
+        return None
+    if ls.host is None or ls.host.actions_running():  # queued behind an action: asking anew preempts it sooner
+        return None
+    try:  # shielded: a cancelled request must not cancel the prefetch, whose answer the memory keeps
+        result: Suggestion = await asyncio.shield(asyncio.wrap_future(p.job.future))
+    except OffgridError:  # stopped, superseded or failed: ask the model as usual
+        return None
+    return result if result.text else None
+
+
 def _prefetch(ls: "OffgridServer", req: CompletionRequest, offset: int, text: str) -> None:
     """Compute, while idle, the suggestion that follows if this one is accepted; real requests stop it."""
     assert ls.host is not None
     nxt, end = accepted_request(req, offset, text)
     job = ls.host.submit_prefetch(nxt)
+    ls.prefetching = Prefetching(req.slot, nxt.text, end, job)
     loop = asyncio.get_running_loop()
 
     def done(_f: object) -> None:

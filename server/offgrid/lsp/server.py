@@ -8,7 +8,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
-from offgrid import __version__
+from offgrid import __version__, log_privacy
 from offgrid.complete.suggestion_cache import SuggestionCache
 from offgrid.config import Settings, parse_settings
 from offgrid.context.service import ContextService
@@ -17,8 +17,9 @@ from offgrid.lsp.code_actions import register_code_actions
 from offgrid.lsp.context_sync import context_status, create_context, register_context_features, start_indexing
 from offgrid.lsp.converter import strict_converter
 from offgrid.lsp.documents import Documents
-from offgrid.lsp.inline_completion import inline_completion_handler
+from offgrid.lsp.inline_completion import Prefetching, inline_completion_handler
 from offgrid.lsp.jsonrpc import OffgridProtocol
+from offgrid.lsp.limits import within_limit
 from offgrid.lsp.progress import LspProgress
 from offgrid.lsp.transport import serve_stdio, serve_tcp
 
@@ -41,7 +42,9 @@ class OffgridServer(LanguageServer):
         self.suggestions = SuggestionCache()
         self.counts: dict[str, int] = {}  # answers by source: model, typed-through, prefetch
         self.remote_problem: str | None = None  # the model server's failure the user was last told about
+        self.prefetching: Prefetching | None = None  # the last prefetch submitted, adopted if the user accepts
         self.context = ContextService(self.settings.context)
+        self.oversized: set[str] = set()  # documents over maxDocumentBytes whose user was told
 
     def serve_stdio(self) -> int:
         """Serve one editor over stdin/stdout until it leaves; then stop the model. Returns the exit code."""
@@ -76,6 +79,7 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
     def initialize(ls: OffgridServer, params: types.InitializeParams) -> None:
         settings, problem = parse_settings(params.initialization_options)
         ls.settings = settings
+        log_privacy.allow_source_text(settings.log_source_text)
         ls.context = create_context(settings.context, params)
         if problem:
             ls.show(problem, types.MessageType.Warning)
@@ -84,6 +88,7 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
     async def initialized(ls: OffgridServer, _params: types.InitializedParams) -> None:
         await _read_workspace_configuration(ls)
         settings = ls.settings
+        log_privacy.allow_source_text(settings.log_source_text)
         if ls.cli_model:
             settings = Settings(**{**settings.__dict__, "model": ls.cli_model})
         loop = asyncio.get_running_loop()
@@ -103,8 +108,9 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: OffgridServer, params: types.DidOpenTextDocumentParams) -> None:
         d = params.text_document
-        ls.documents.open(d.uri, d.language_id, d.version, d.text)
-        ls.context.opened(d.uri, d.language_id, d.text)
+        doc = ls.documents.open(d.uri, d.language_id, d.version, d.text)
+        if within_limit(ls, doc):
+            ls.context.opened(d.uri, d.language_id, d.text)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: OffgridServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -112,20 +118,28 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
         if doc is None:
             log.warning("change for a document that is not open: %s", params.text_document.uri)
             return
+        had_tree = doc.uri not in ls.oversized
         for change in params.content_changes:
             before = doc.text
             if isinstance(change, types.TextDocumentContentChangePartial):
                 r = change.range
                 a, b = doc.apply((r.start.line, r.start.character), (r.end.line, r.end.character), change.text)
-                ls.context.changed(doc.uri, before, a, b, change.text)
+                if had_tree:
+                    ls.context.changed(doc.uri, before, a, b, change.text)
             else:
                 doc.apply(None, None, change.text)
-                ls.context.replaced(doc.uri, change.text)
+                if had_tree:
+                    ls.context.replaced(doc.uri, change.text)
         doc.version = params.text_document.version
+        if not within_limit(ls, doc):
+            ls.context.closed(doc.uri)  # no tree kept for a document over the cap
+        elif not had_tree:
+            ls.context.opened(doc.uri, doc.language_id, doc.text)  # back under the cap
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: OffgridServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.documents.close(params.text_document.uri)
+        ls.oversized.discard(params.text_document.uri)
         ls.context.closed(params.text_document.uri)
         ls.suggestions.forget(params.text_document.uri)
 

@@ -18,8 +18,19 @@ test("initializationOptions use the server's camelCase keys and nest completion 
     preset: "qwen2.5-coder-0.5b",
     completion: { maxTokens: 64, generateTimeMs: 900 },
     debug: false,
+    logSourceText: false,
   });
   assert.equal("model" in initializationOptions(DEFAULTS), false, "no model: the server picks the preset");
+});
+
+test("a model server is passed on only when the backend is not local, and an unknown backend falls back", () => {
+  const remote = { url: "https://gpu-box:8080", apiKeyEnv: "OFFGRID_API_KEY" };
+  const c = readConfig((key) => ({ backend: "infill", remote })[key]);
+  assert.deepEqual(initializationOptions(c), { ...initializationOptions(DEFAULTS), backend: "infill", remote });
+  const local = readConfig((key) => ({ backend: "gpu", remote })[key]);
+  assert.equal(local.backend, "local");
+  assert.equal("backend" in initializationOptions(local), false);
+  assert.equal("remote" in initializationOptions(local), false);
 });
 
 test("per-language enable: the language's own entry, then *, then on", () => {

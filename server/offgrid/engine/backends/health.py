@@ -5,12 +5,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from offgrid.engine.backends.base import Backend, InfillRequest
+from offgrid.engine.backends.chat_stream import ChatRequest
+from offgrid.engine.backends.http import HttpBackend
 from offgrid.engine.backends.llama_infill import LlamaInfillBackend
 from offgrid.engine.backends.openai_completions import OpenAICompletionsBackend
 from offgrid.errors import RemoteError
 
 Row = tuple[str, str]
 SAMPLE = InfillRequest(prefix="def add(a, b):\n", suffix="\n", typed="    return ", max_tokens=8)
+CHAT_SAMPLE = ChatRequest("Reply with code only.", "Write a Python expression that adds a and b.", max_tokens=8)
 
 
 def _timed(call: Callable[[], Any]) -> tuple[Any, float]:
@@ -23,12 +26,25 @@ def check_backend(backend: Backend) -> tuple[list[Row], str | None]:
     """Rows to print, and the problem that stops completions (None when they can work)."""
     try:
         if isinstance(backend, LlamaInfillBackend):
-            return _check_infill(backend)
-        if isinstance(backend, OpenAICompletionsBackend):
-            return _check_openai(backend)
+            rows, problem = _check_infill(backend)
+        elif isinstance(backend, OpenAICompletionsBackend):
+            rows, problem = _check_openai(backend)
+        else:
+            return [], f"no remote checks for the {backend.name} backend"
     except RemoteError as e:
         return [], str(e)
-    return [], f"no remote checks for the {backend.name} backend"
+    if problem is None and isinstance(backend, HttpBackend):
+        rows.append(_check_chat(backend))
+    return rows, problem
+
+
+def _check_chat(b: HttpBackend) -> Row:
+    """Code actions use /v1/chat/completions; without it completions still work, so this is a row, not a problem."""
+    try:
+        gen, ms = _timed(lambda: b.chat(CHAT_SAMPLE))
+    except RemoteError as e:
+        return ("code actions", f"unavailable: {e}")
+    return ("code actions", f"/v1/chat/completions works: {gen.text!r} in {ms:.0f} ms")
 
 
 def _check_infill(b: LlamaInfillBackend) -> tuple[list[Row], str | None]:

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import httpx2 as httpx
 
+from offgrid.engine.backends.chat_stream import ChatRequest, stream_chat
+from offgrid.engine.generation import Generation
 from offgrid.errors import Cancelled, RemoteError
 
 T = TypeVar("T")
@@ -217,10 +219,19 @@ def _reason(e: BaseException) -> str:
 
 
 class HttpBackend:
-    """What the HTTP backends share: the server keeps its own cache (nothing to repair here), and a connection
-    pool to close."""
+    """What the HTTP backends share: the server keeps its own cache (nothing to repair here), chat answers for
+    code actions from /v1/chat/completions, and a connection pool to close."""
 
     http: HttpClient
+    continues_prefill = False  # whether the server continues a last assistant message (llama.cpp's server does)
+
+    def chat_model(self) -> str:
+        """The model name chat requests carry ("": the server's own)."""
+        return ""
+
+    def chat(self, req: ChatRequest, cancel: threading.Event | None = None) -> Generation:
+        """Stream a chat answer (blocking); a set `cancel` closes the stream. Failures raise RemoteError."""
+        return stream_chat(self.http, req, self.chat_model(), cancel)
 
     def needs_repair(self, slot: str) -> bool:
         return False

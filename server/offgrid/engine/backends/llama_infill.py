@@ -39,6 +39,7 @@ class LlamaInfillBackend(HttpBackend):
     """Completions from a llama.cpp server's /infill endpoint."""
 
     name = "infill"
+    continues_prefill = True  # llama-server treats a last assistant message as the start of its answer
 
     def __init__(self, base_url: str, settings: RemoteSettings, key: str | None) -> None:
         self.http = HttpClient(base_url, settings, key)

@@ -80,6 +80,10 @@ class OpenAICompletionsBackend(HttpBackend):
         self.template = choose_template(self.settings.fim, self.model, self.preset)
         self._resolved = True
 
+    def chat_model(self) -> str:
+        self.resolve()
+        return self.model
+
     def infill(self, req: InfillRequest, cancel: threading.Event | None = None) -> Generation:
         """Stream one completion; stop rules close the stream early."""
         self.resolve()
