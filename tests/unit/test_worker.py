@@ -165,6 +165,25 @@ def test_superseding_a_queued_job_whose_future_the_client_cancelled(worker):
     assert newer.future.result(5) == "new"
 
 
+def test_a_queued_job_whose_future_the_client_cancelled_can_be_superseded_and_stopped():
+    # asyncio.wrap_future cancels the concurrent future when the LSP request is cancelled; the job stays queued.
+    # Superseding it (the next keystroke) and stopping the worker (the client left) used to raise InvalidStateError.
+    worker = Worker()
+    started, release, fn = blocker()
+    worker.submit("other", fn, supersede=False)
+    started.wait(5)
+    queued = worker.submit("doc", lambda c: "queued")
+    assert queued.future.cancel()
+    queued.cancel()
+    newer = worker.submit("doc", lambda c: "newer")
+    also_queued = worker.submit("third", lambda c: "third")
+    assert also_queued.future.cancel()
+    worker.stop()
+    release.set()
+    with pytest.raises(Cancelled):
+        newer.future.result(5)
+
+
 def test_a_prefetch_pauses_a_running_repair_which_then_resumes(worker):
     """Background work of two kinds: the prefetch (wanted when the user presses Tab) goes before cache repair."""
     state, started, fn = resumable(50)

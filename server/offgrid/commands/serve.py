@@ -26,7 +26,5 @@ def run_serve(model: str | None, tcp: str | None) -> int:
             return 2
         if host not in ("127.0.0.1", "localhost", "::1"):
             log.warning("listening on %s: anyone who can reach it can read the code sent to it", host)
-        server.start_tcp(host, port)
-    else:
-        server.start_io()
-    return 0
+        return server.serve_tcp(host, port)
+    return server.serve_stdio()

@@ -6,11 +6,12 @@ A `preemptible` job (a code action) is stopped when more urgent work arrives and
 place; its fn must resume where it stopped when called again.
 """
 
+import contextlib
 import itertools
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,18 @@ PRIORITY_COMPLETION = 0  # typing must never wait behind slower work
 PRIORITY_ACTION = 10
 PRIORITY_PREFETCH = 15  # the next suggestion, wanted the moment the user accepts the shown one
 PRIORITY_BACKGROUND = 20  # cache upkeep; like prefetch, dropped or stopped as soon as real work arrives
+
+
+def _fail(future: Future, error: BaseException) -> None:
+    """Fail a job's future unless it is already done: the LSP side cancels the futures of cancelled requests,
+    from its own thread, at any moment (a check before setting would race with it)."""
+    with contextlib.suppress(InvalidStateError):
+        future.set_exception(error)
+
+
+def _succeed(future: Future, result: Any) -> None:
+    with contextlib.suppress(InvalidStateError):
+        future.set_result(result)
 
 
 @dataclass(order=True)
@@ -82,13 +95,12 @@ class Worker:
         job = Job(priority, next(self._counter), key, fn, background=background, preemptible=preemptible)
         with self._cv:
             if self._stopped:
-                job.future.set_exception(Cancelled("the model worker has stopped"))
+                _fail(job.future, Cancelled("the model worker has stopped"))
                 return job
             for old in [j for j in self._queue if job.makes_stale(j, supersede)]:
                 self._queue.remove(old)
                 old.cancel()
-                if not old.future.done():  # a client's cancel may have cancelled the future already
-                    old.future.set_exception(Cancelled("superseded by a newer request"))
+                _fail(old.future, Cancelled("superseded by a newer request"))
                 self.dropped += 1
             if self._running is not None and job.makes_stale(self._running, supersede):
                 self._running.cancel()
@@ -122,11 +134,9 @@ class Worker:
                     log.debug("model job %s stopped: %s", job.key, e)
                 else:
                     log.exception("model job %s failed", job.key)
-                if not job.future.done():
-                    job.future.set_exception(e)
+                _fail(job.future, e)
             else:
-                if not job.future.done():
-                    job.future.set_result(result)
+                _succeed(job.future, result)
             finally:
                 with self._cv:
                     self._running = None
@@ -147,7 +157,7 @@ class Worker:
             self._stopped = True
             for job in self._queue:
                 job.cancel()
-                job.future.set_exception(Cancelled("the model worker has stopped"))
+                _fail(job.future, Cancelled("the model worker has stopped"))
             self._queue.clear()
             if self._running is not None:
                 self._running.cancel()

@@ -1,6 +1,8 @@
 """The server's copy of each open document, kept equal to the editor's through incremental changes."""
 
+import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from offgrid.lsp.positions import line_starts, utf16_to_column
 
@@ -44,6 +46,11 @@ class Document:
     def column(self, line: int, character: int) -> int:
         """Code-point column of an LSP position on its (clamped) line."""
         return utf16_to_column(self.line_text(line), character)
+
+    def digest(self) -> dict[str, Any]:
+        """Version, length in UTF-16 units and SHA-256 of the UTF-8 text: enough to compare copies, no source."""
+        units = len(self.text.encode("utf-16-le")) // 2
+        return {"version": self.version, "length": units, "sha256": hashlib.sha256(self.text.encode()).hexdigest()}
 
     def apply(self, start: tuple[int, int] | None, end: tuple[int, int] | None, new_text: str) -> tuple[int, int]:
         """Replace the range (whole text when None) by `new_text`; returns the code-point range replaced."""

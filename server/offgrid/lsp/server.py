@@ -5,6 +5,7 @@ import logging
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from offgrid import __version__, log_privacy
@@ -14,21 +15,25 @@ from offgrid.context.service import ContextService
 from offgrid.host import HostState, ModelHost
 from offgrid.lsp.code_actions import register_code_actions
 from offgrid.lsp.context_sync import context_status, create_context, register_context_features, start_indexing
+from offgrid.lsp.converter import strict_converter
 from offgrid.lsp.documents import Documents
 from offgrid.lsp.inline_completion import Prefetching, inline_completion_handler
+from offgrid.lsp.jsonrpc import OffgridProtocol
 from offgrid.lsp.limits import within_limit
 from offgrid.lsp.progress import LspProgress
+from offgrid.lsp.transport import serve_stdio, serve_tcp
 
 log = logging.getLogger(__name__)
 
 STATUS_REQUEST = "offgrid/status"
+DIGEST_REQUEST = "offgrid/documentDigest"  # for tests: proves the server's copy equals the client's, without text
 
 
 class OffgridServer(LanguageServer):
     """pygls server holding offgrid's state."""
 
     def __init__(self, cli_model: str | None = None) -> None:
-        super().__init__("offgrid", __version__)
+        super().__init__("offgrid", __version__, protocol_cls=OffgridProtocol, converter_factory=strict_converter)
         self.cli_model = cli_model
         self.settings = Settings()
         self.documents = Documents()
@@ -41,6 +46,25 @@ class OffgridServer(LanguageServer):
         self.prefetching: Prefetching | None = None  # the last prefetch submitted, adopted if the user accepts
         self.context = ContextService(self.settings.context)
         self.oversized: set[str] = set()  # documents over maxDocumentBytes whose user was told
+
+    def serve_stdio(self) -> int:
+        """Serve one editor over stdin/stdout until it leaves; then stop the model. Returns the exit code."""
+        try:
+            return serve_stdio(self.protocol)  # type: ignore[arg-type]
+        finally:
+            self.close()
+
+    def serve_tcp(self, host: str, port: int) -> int:
+        """Serve the first editor that connects to host:port, then stop the model."""
+        try:
+            return serve_tcp(self.protocol, host, port)  # type: ignore[arg-type]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the model worker (cancelling what runs) so no thread outlives the connection."""
+        if self.host is not None:
+            self.host.close()
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
         """Tell the user something they need to act on (once, not per keystroke)."""
@@ -132,6 +156,14 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
     @server.feature(STATUS_REQUEST)
     def status(ls: OffgridServer, _params: Any) -> dict[str, Any]:
         return _status(ls)
+
+    @server.feature(DIGEST_REQUEST)
+    def document_digest(ls: OffgridServer, params: Any) -> dict[str, Any] | None:
+        uri = getattr(params, "uri", None)
+        if not isinstance(uri, str):
+            raise JsonRpcInvalidParams('offgrid/documentDigest wants {"uri": string}')
+        doc = ls.documents.get(uri)
+        return None if doc is None else doc.digest()
 
     return server
 
