@@ -191,7 +191,7 @@ async def test_shifted_cache_is_repaired_once_the_user_pauses(tiny_model):
         change_doc(client, URI, 2, (0, 0), (0, 0), "import sys\n")  # a line added at the top
         await complete(client, URI, line + 1, 9)
         last = (await status(client))["last"]
-        assert last["shifted"] > 100 and last["evaluated"] < 20
+        assert last["shifted"] > 100 and last["evaluated"] <= 1.2 * last["changed"] + 16  # issue 3's accounting
         deadline = asyncio.get_running_loop().time() + 10
         while (repaired := (await status(client))["totals"]["repaired"]) == 0:
             assert asyncio.get_running_loop().time() < deadline, "no repair after the pause"
