@@ -127,14 +127,15 @@ async def test_preset_download_shows_work_done_progress(tmp_path):
         assert any(k == "WorkDoneProgressReport" for k in kinds)
 
 
+LOOP = "import os\n\n\ndef list_python_files(folder):\n    names = []\n    for name in os.listdir(folder):\n        "
+# no time caps: the same answer however busy the CPU; a token cap that cuts the answer after its first line
+ONE_LINE_UNCAPPED = {"completion": {"promptTimeMs": None, "generateTimeMs": None, "maxTokens": 9}}
+
+
 async def test_prefetch_answers_after_accepting(qwen_model):
     """After a suggestion is shown, the next one (as if it were accepted) is computed while the user reads it."""
-    text = "import os\n\n\ndef list_python_files(folder):\n    names = []\n"
-    text += "    for name in os.listdir(folder):\n        "
-    lines = text.split("\n")
-    # no time caps: the same answer however busy the CPU; a token cap that cuts the answer after its first line
-    options = {"completion": {"promptTimeMs": None, "generateTimeMs": None, "maxTokens": 9}}
-    async with running_server(str(qwen_model), options) as client:
+    text, lines = LOOP, LOOP.split("\n")
+    async with running_server(str(qwen_model), ONE_LINE_UNCAPPED) as client:
         await wait_ready(client)
         open_doc(client, URI, text)
         first = await complete(client, URI, len(lines) - 1, len(lines[-1]))
@@ -155,11 +156,8 @@ async def test_prefetch_answers_after_accepting(qwen_model):
 async def test_accepting_before_the_prefetch_ends_waits_for_it(qwen_model):
     """Tab pressed while the prefetch still runs: the request takes over that prefetch instead of stopping it and
     asking the model again from the start."""
-    text = "import os\n\n\ndef list_python_files(folder):\n    names = []\n"
-    text += "    for name in os.listdir(folder):\n        "
-    lines = text.split("\n")
-    options = {"completion": {"promptTimeMs": None, "generateTimeMs": None, "maxTokens": 9}}
-    async with running_server(str(qwen_model), options) as client:
+    text, lines = LOOP, LOOP.split("\n")
+    async with running_server(str(qwen_model), ONE_LINE_UNCAPPED) as client:
         await wait_ready(client)
         open_doc(client, URI, text)
         first = await complete(client, URI, len(lines) - 1, len(lines[-1]))

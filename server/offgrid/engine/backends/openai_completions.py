@@ -6,7 +6,14 @@ from typing import Any
 
 from offgrid.engine.backends.base import InfillRequest
 from offgrid.engine.backends.http import HttpBackend, HttpClient, Overdue, RemoteSettings
-from offgrid.engine.backends.streamed import CHARS_PER_TOKEN, Collector, fit_prefix, fit_suffix, hold_back_space
+from offgrid.engine.backends.streamed import (
+    CHARS_PER_TOKEN,
+    Collector,
+    fit_prefix,
+    fit_suffix,
+    hold_back_space,
+    openai_figures,
+)
 from offgrid.engine.fim_text import FimTemplate, render_fim, template_for
 from offgrid.engine.generation import Generation
 from offgrid.errors import Cancelled, RemoteError
@@ -119,16 +126,7 @@ class OpenAICompletionsBackend(HttpBackend):
             return c.generation()
         if not c.stopped_here:
             c.reason = _REASONS.get(str(final.get("finish_reason")), "end")
-        usage, t = final.get("usage") or {}, final.get("timings") or {}
-        n_prompt = int(usage.get("prompt_tokens", 0) or 0)
-        return c.generation(
-            n_prompt=n_prompt or int(t.get("prompt_n", 0) or 0) + int(t.get("cache_n", 0) or 0),
-            n_reused=int(t.get("cache_n", 0) or 0),
-            n_evaluated=int(t.get("prompt_n", n_prompt) or 0),
-            n_generated=int(usage["completion_tokens"]) if "completion_tokens" in usage else None,
-            server_prompt_ms=t.get("prompt_ms"),
-            server_generate_ms=t.get("predicted_ms"),
-        )
+        return c.generation(**openai_figures(final))
 
     def describe(self) -> dict[str, Any]:
         return {

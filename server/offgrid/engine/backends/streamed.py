@@ -4,6 +4,7 @@ ends the stream, which closes the connection."""
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from offgrid.engine.backends.base import InfillRequest
 from offgrid.engine.generation import Generation
@@ -45,6 +46,21 @@ def after_held(text: str, held: str) -> str:
     if text.startswith(held):
         return text[len(held) :]
     return text.lstrip(" \t") if held else text
+
+
+def openai_figures(final: dict[str, Any]) -> dict[str, Any]:
+    """Token counts and the server's own timings from the last event of an OpenAI-style stream (`usage`, asked
+    for at the end; llama-server also sends `timings`), as Collector.generation's keyword arguments."""
+    usage, t = final.get("usage") or {}, final.get("timings") or {}
+    n_prompt = int(usage.get("prompt_tokens", 0) or 0)
+    return {
+        "n_prompt": n_prompt or int(t.get("prompt_n", 0) or 0) + int(t.get("cache_n", 0) or 0),
+        "n_reused": int(t.get("cache_n", 0) or 0),
+        "n_evaluated": int(t.get("prompt_n", n_prompt) or 0),
+        "n_generated": int(usage["completion_tokens"]) if "completion_tokens" in usage else None,
+        "server_prompt_ms": t.get("prompt_ms"),
+        "server_generate_ms": t.get("predicted_ms"),
+    }
 
 
 CHARS_PER_TOKEN = 4  # a remote model's tokenizer is not at hand: budgets in tokens become characters
