@@ -8,6 +8,7 @@ from offgrid.actions.local_model import LocalActionModel
 from offgrid.actions.plan import Plan
 from offgrid.actions.request import ActionResult
 from offgrid.actions.runner import ActionRun
+from offgrid.engine.generation import StopRule
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
 from offgrid.host import quiet_llama
@@ -15,16 +16,18 @@ from offgrid.host import quiet_llama
 quiet_llama(False)
 
 
-class StopAfter(threading.Event):
-    """Reads as set from its n-th look on: a completion arriving while the action generates."""
+def cancel_after(tokens: int) -> tuple[threading.Event, StopRule]:
+    """A cancel event and a stop rule that sets it once the answer is `tokens` tokens long (the rule sees the
+    answer after each token): a completion arriving while the action generates."""
+    cancel, seen = threading.Event(), [0]
 
-    def __init__(self, n: int) -> None:
-        super().__init__()
-        self.looks, self.n = 0, n
+    def rule(_answer: str) -> int | None:
+        seen[0] += 1
+        if seen[0] >= tokens:
+            cancel.set()
+        return None
 
-    def is_set(self) -> bool:
-        self.looks += 1
-        return self.looks >= self.n
+    return cancel, rule
 
 
 @pytest.fixture
@@ -36,9 +39,10 @@ def engine(tiny_model):
     model.close()
 
 
-def plan() -> Plan:
+def plan(stop: StopRule | None = None) -> Plan:
     text = "def add(a, b):\n    return a + b\n" * 8
     return Plan(
+        stop=stop,
         user="",
         prefill="",
         fim_prefix=text,
@@ -52,8 +56,9 @@ def plan() -> Plan:
 def test_a_preempted_action_resumes_where_it_stopped_with_the_same_answer(engine):
     whole = ActionRun(LocalActionModel(engine), plan()).step(threading.Event())
     assert whole is not None and whole.explanation
-    run = ActionRun(LocalActionModel(engine), plan())
-    assert run.step(StopAfter(20)) is None  # stopped part-way (looked at between prompt pieces and tokens)
+    cancel, rule = cancel_after(10)
+    run = ActionRun(LocalActionModel(engine), plan(rule))
+    assert run.step(cancel) is None  # stopped part-way
     stopped_at = run.model.generated()
     resumed = run.step(threading.Event())
     assert resumed is not None and resumed.explanation == whole.explanation

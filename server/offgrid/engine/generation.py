@@ -20,6 +20,9 @@ class GenerationRequest:
     fork_from: str | None = None  # start from a copy of this slot's cache (speculative work on its own slot)
     forced_prefix: bytes = b""  # the text must start with these bytes (token healing); it is kept in the text
     exclude_first: tuple[int, ...] = ()  # tokens the first one may not be: alternatives to earlier answers
+    # On a cancel, finish the prompt piece being decoded: the next request for this slot shares it. Work that no
+    # next request continues (speculation, actions) stops mid-piece instead, so the request waits for nothing.
+    finish_piece: bool = False
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ class LlamaEngine:
         self.pool = SequencePool(model.n_seq_max - 1)
         self._batch = llama_cpp.llama_batch_init(model.n_batch, 0, 1)
         self._cancel: threading.Event | None = None
+        self._finish_piece = False  # see GenerationRequest.finish_piece
         self._prompt_deadline: float | None = None
         # ctypes must keep the callback object alive as long as llama.cpp may call it.
         self._abort_cb = llama_cpp.ggml_abort_callback(self._should_abort)
@@ -57,11 +58,14 @@ class LlamaEngine:
         self.totals = {"evaluated": 0, "reused": 0, "shifted": 0, "generated": 0, "repaired": 0}
 
     def _should_abort(self, _data: ctypes.c_void_p) -> bool:
-        # Only the time limit stops a piece midway. A cancel (a newer keystroke, a preempting completion) waits for
-        # the piece being decoded, which _decode checks between pieces: the next request shares most of the prompt,
+        # The time limit stops a piece midway. A cancel of a document's completion (a newer keystroke) waits for the
+        # piece being decoded, which _decode checks between pieces: the next request shares most of the prompt,
         # and on a slow machine aborting mid-piece on every keystroke never let a cold prompt finish (seen in
-        # `offgrid bench soak` with one thread on a loaded machine: 1 answer in 1,000 keystrokes).
-        return self._prompt_deadline is not None and time.monotonic() > self._prompt_deadline
+        # `offgrid bench soak` with one thread on a loaded machine: 1 answer in 1,000 keystrokes). Speculation,
+        # repair and actions stop at once: the request that cancelled them should not wait for their piece.
+        if self._prompt_deadline is not None and time.monotonic() > self._prompt_deadline:
+            return True
+        return not self._finish_piece and self._cancel is not None and self._cancel.is_set()
 
     # --- KV bookkeeping -------------------------------------------------------------------------------
 
@@ -223,10 +227,12 @@ class LlamaEngine:
     def generate(self, req: GenerationRequest, cancel: threading.Event | None = None) -> Generation:
         """Evaluate what the cache lacks of `req.prompt`, then generate greedily until a stop."""
         self._cancel = cancel or threading.Event()
+        self._finish_piece = req.finish_piece
         try:
             return self._generate(req)
         finally:
             self._cancel = None
+            self._finish_piece = False
             self._prompt_deadline = None
 
     def _generate(self, req: GenerationRequest) -> Generation:

@@ -55,6 +55,7 @@ class LocalBackend:
                 generate_time_limit_s=req.generate_time_limit_s,
                 forced_prefix=prompt.healed,
                 exclude_first=req.exclude_first,
+                finish_piece=req.fork_from is None,
             ),
             cancel,
         )
