@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from offgrid.engine.backends.base import InfillRequest
-from offgrid.engine.backends.streamed import Collector, openai_figures
+from offgrid.engine.backends.streamed import Collector, openai_choice, openai_figures
 from offgrid.engine.generation import Generation, StopRule
 from offgrid.errors import Cancelled, RemoteError
 
@@ -67,26 +67,16 @@ def stream_chat(http: "HttpClient", req: ChatRequest, model: str, cancel: thread
     url = http.base_url + "/v1/chat/completions"
 
     def on_event(event: dict[str, Any]) -> bool:
-        if isinstance(event.get("usage"), dict):
-            final["usage"] = event["usage"]
-        if isinstance(event.get("timings"), dict):
-            final["timings"] = event["timings"]
-        choices = event.get("choices")
-        if not isinstance(choices, list):
-            raise RemoteError(f"{url} sent a malformed stream: no choices")
-        if not choices:
+        choice = openai_choice(event, final, url)
+        if choice is None:
             return True  # the usage-only chunk
-        choice = choices[0]
-        delta = choice.get("delta") if isinstance(choice, dict) else None
+        delta = choice.get("delta")
         if not isinstance(delta, dict):
             raise RemoteError(f"{url} sent a malformed stream: a choice without a delta")
         content = delta.get("content") or ""
         if not isinstance(content, str):
             raise RemoteError(f"{url} sent a malformed stream: content that is not text")
-        go_on = c.add(echo.feed(content))
-        if choice.get("finish_reason"):
-            final["finish_reason"] = choice["finish_reason"]
-        return go_on
+        return c.add(echo.feed(content))
 
     try:
         http.run(http.stream_events("/v1/chat/completions", chat_body(req, model), on_event), cancel)

@@ -12,6 +12,7 @@ from offgrid.engine.backends.streamed import (
     fit_prefix,
     fit_suffix,
     hold_back_space,
+    openai_choice,
     openai_figures,
 )
 from offgrid.engine.fim_text import FimTemplate, render_fim, template_for
@@ -97,30 +98,22 @@ class OpenAICompletionsBackend(HttpBackend):
         c = Collector(req, self.template.stop if self.template else (), hold_back_space(req.typed)[1])
         final: dict[str, Any] = {}
 
+        url = self.http.base_url + "/v1/completions"
+
         def on_event(event: dict[str, Any]) -> bool:
-            if "usage" in event and isinstance(event["usage"], dict):
-                final["usage"] = event["usage"]
-            if isinstance(event.get("timings"), dict):
-                final["timings"] = event["timings"]
-            choices = event.get("choices")
-            if not isinstance(choices, list):
-                raise RemoteError(f"{self.http.base_url}/v1/completions sent a malformed stream: no choices")
-            if not choices:
+            choice = openai_choice(event, final, url)
+            if choice is None:
                 return True  # the usage-only chunk
-            choice = choices[0]
-            text = choice.get("text") if isinstance(choice, dict) else None
+            text = choice.get("text")
             if not isinstance(text, str):
-                raise RemoteError(f"{self.http.base_url}/v1/completions sent a malformed stream: a choice without text")
-            go_on = c.add(text)
-            if choice.get("finish_reason"):
-                final["finish_reason"] = choice["finish_reason"]
-            return go_on
+                raise RemoteError(f"{url} sent a malformed stream: a choice without text")
+            return c.add(text)
 
         body = completion_body(req, self.model, self.template)
         try:
             self.http.run(self.http.stream_events("/v1/completions", body, on_event), cancel, c.overdue)
         except Overdue:
-            return c.end_overdue(self.http.base_url + "/v1/completions")
+            return c.end_overdue(url)
         except Cancelled:
             c.reason = "cancelled"
             return c.generation()

@@ -48,6 +48,25 @@ def after_held(text: str, held: str) -> str:
     return text.lstrip(" \t") if held else text
 
 
+def openai_choice(event: dict[str, Any], final: dict[str, Any], url: str) -> dict[str, Any] | None:
+    """The first choice of one event of an OpenAI-style stream, None for the usage-only chunk; keeps `usage`,
+    llama-server's `timings` and the finish reason in `final` for openai_figures."""
+    for key in ("usage", "timings"):
+        if isinstance(event.get(key), dict):
+            final[key] = event[key]
+    choices = event.get("choices")
+    if not isinstance(choices, list):
+        raise RemoteError(f"{url} sent a malformed stream: no choices")
+    if not choices:
+        return None
+    choice = choices[0]
+    if not isinstance(choice, dict):
+        raise RemoteError(f"{url} sent a malformed stream: a choice that is not an object")
+    if choice.get("finish_reason"):
+        final["finish_reason"] = choice["finish_reason"]
+    return choice
+
+
 def openai_figures(final: dict[str, Any]) -> dict[str, Any]:
     """Token counts and the server's own timings from the last event of an OpenAI-style stream (`usage`, asked
     for at the end; llama-server also sends `timings`), as Collector.generation's keyword arguments."""
