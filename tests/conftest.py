@@ -18,14 +18,22 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def letters_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny model, writing only lowercase letters: every suggestion is one long word, on any machine."""
+    return write_tiny_gguf(tmp_path_factory.mktemp("models") / "letters.gguf", letters_only=True)
+
+
+@pytest.fixture(scope="session")
 def tiny_model_no_fim(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_tiny_gguf(tmp_path_factory.mktemp("models") / "tiny-nofim.gguf", fim=False)
 
 
 @pytest.fixture(scope="session")
 def slow_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Random weights, big enough that a long prompt takes a while: for cancellation and superseding."""
-    return write_tiny_gguf(tmp_path_factory.mktemp("models") / "slow.gguf", n_embd=1024, n_layer=12)
+    """Random weights, big enough that a long prompt takes a while: for cancellation and superseding. It writes
+    only letters, so nothing but its token limit or a cancel ends what it generates."""
+    path = tmp_path_factory.mktemp("models") / "slow.gguf"
+    return write_tiny_gguf(path, n_embd=1024, n_layer=12, letters_only=True)
 
 
 @pytest.fixture(scope="session")

@@ -33,8 +33,13 @@ def write_tiny_gguf(
     seed: int = 0,
     n_ctx_train: int = 32768,
     arch: str = "llama",
+    letters_only: bool = False,
 ) -> Path:
-    """Write the model and return its path. `arch` other than llama gives a file llama.cpp refuses."""
+    """Write the model and return its path. `arch` other than llama gives a file llama.cpp refuses.
+
+    `letters_only` makes it write only lowercase letters: no newline, fence or end token can stop a generation,
+    so it runs to its token limit on every machine (float sums differ by CPU, and so does random output).
+    """
     rng = np.random.default_rng(seed)
     tokens = _byte_tokens()
     merges = ["Ġ Ġ", "ĠĠ ĠĠ", "e r", "i n", "Ġ t", "r e", "o n", "Ġ a"]
@@ -76,6 +81,8 @@ def write_tiny_gguf(
     w.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
     out = (rng.standard_normal((n_vocab, n_embd)) * 0.2).astype(np.float32)
     out[:, 0] = [-8.0 if ty == gguf.TokenType.CONTROL else 1.0 for ty in types]
+    if letters_only:
+        out[:, 0] = [1.0 if tok.isascii() and tok.isalpha() and tok.islower() else -8.0 for tok in tokens]
     w.add_tensor("output.weight", out)
     for i in range(n_layer):
         w.add_tensor(f"blk.{i}.attn_norm.weight", np.ones(n_embd, dtype=np.float32))
