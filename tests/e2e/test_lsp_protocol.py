@@ -210,3 +210,26 @@ async def test_an_explicit_request_goes_to_the_model_even_where_a_suggestion_is_
         assert client.metrics[-1]["source"] == "typed-through"  # the same place again: from memory
         await complete(client, URI, 0, 4, invoked=True)
         assert client.metrics[-1]["source"] == "model"
+
+
+async def test_the_server_keeps_nothing_per_notification(tiny_model):
+    """pygls kept a future for every notification and generator step (a leak per keystroke); after hundreds
+    of edits, completions, code actions and a close, only requests still being worked on are held."""
+    async with running_server(str(tiny_model)) as client:
+        await wait_ready(client)
+        open_doc(client, URI, "x = ")
+        for version in range(2, 302):
+            change_doc(client, URI, version, (0, version + 2), (0, version + 2), "a")
+            if version % 50 == 0:
+                await complete(client, URI, 0, version + 3)
+                await client.text_document_code_action_async(
+                    types.CodeActionParams(
+                        text_document=types.TextDocumentIdentifier(uri=URI),
+                        range=types.Range(types.Position(0, 0), types.Position(0, 1)),
+                        context=types.CodeActionContext(diagnostics=[]),
+                    )
+                )
+        client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=URI)))
+        st = await status(client)
+        assert st["documents"] == 0
+        assert st["pendingRequests"] == 0, st["pendingRequests"]

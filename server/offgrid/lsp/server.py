@@ -199,6 +199,7 @@ def _status(ls: OffgridServer) -> dict[str, Any]:
         "state": host.state.value if host else "starting",
         "error": host.error if host else None,
         "documents": len(ls.documents),
+        "pendingRequests": ls.protocol.pending_requests(),
         "last": ls.last,
         "context": context_status(ls.context),
     }
