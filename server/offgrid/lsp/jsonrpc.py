@@ -202,6 +202,15 @@ class OffgridProtocol(LanguageServerProtocol):
         if not answers_client:
             self._request_futures.pop(msg_id, None)
 
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
+        """A cancel for a request already answered is routine (VS Code sends one per superseded keystroke);
+        pygls logs a warning for each, which filled the log."""
+        future = self._request_futures.pop(msg_id, None)
+        if future is None:
+            log.debug("$/cancelRequest for %s, which is already answered", msg_id)
+        elif future.cancel():
+            log.debug("cancelled request %s before it started", msg_id)
+
     def pending_requests(self) -> int:
         """Requests the server is still working on (notifications never count)."""
         return len(self._request_futures)
