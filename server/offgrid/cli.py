@@ -101,6 +101,9 @@ def _parser() -> argparse.ArgumentParser:
     ctx.add_argument("--threads", type=int, default=1, help="llama.cpp threads (1 on a shared machine)")
     ctx.add_argument("--cuts", default="line,name", help="where lines are cut: at the indentation, at the name")
     ctx.add_argument("--log", type=Path, help="write each case's answers here (JSON lines)")
+    ctx.add_argument(
+        "--similar-tokens", default="0,256", help="budgets for similar code from other files to compare (0: none)"
+    )
 
     qual = bench_sub.add_parser("quality", help="HumanEval-infilling pass@1: offgrid's pipeline against the raw model")
     qual.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
@@ -173,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             args.threads,
             tuple(c for c in args.cuts.split(",") if c),
             args.log,
+            [int(n) for n in args.similar_tokens.split(",") if n],
         )
     if args.command == "bench" and args.bench == "quality":
         from offgrid.bench.humaneval import DEFAULT_SUBSETS, default_data_dir

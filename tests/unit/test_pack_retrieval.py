@@ -52,10 +52,13 @@ def count(text):
     return len(text) // 4 + 1
 
 
-def pack_for(tmp_path, text, row, column, budget=400, first=None):
+def pack_for(tmp_path, text, row, column, budget=400, first=None, similar=0):
+    """The pack for core.py (`text`); similar code from other files is off unless asked for, so the tests of
+    definitions see definitions only."""
     (tmp_path / "formatting.py").write_text(FORMAT)
     (tmp_path / "other.py").write_text("def unrelated(x):\n    return x\n")
-    svc = ContextService(ContextSettings(max_tokens=budget, recent_chunks=0), [tmp_path])
+    settings = ContextSettings(max_tokens=budget, recent_chunks=0, similar_tokens=similar)
+    svc = ContextService(settings, [tmp_path])
     svc.index.build()
     uri = (tmp_path / "core.py").as_uri()
     return svc.for_cursor(uri, "python", text, row, column, row - 2 if first is None else first, row + 1, count)

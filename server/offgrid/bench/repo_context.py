@@ -101,6 +101,7 @@ def run_bench_context(
     threads: int | None = 1,
     cuts: tuple[str, ...] = CUTS,
     log: Path | None = None,
+    similar: list[int] | None = None,
 ) -> int:
     quiet_llama(False)
     path = Path(resolve_model(model, TerminalProgress()))
@@ -117,8 +118,9 @@ def run_bench_context(
         reuse_suggestions=False,
         prefetch=False,
     )
-    engine = LlamaEngine(Model(path, n_ctx=4096, n_threads=threads, n_seq_max=2 + len(formats)))
-    conditions = ["none"] + formats
+    variants = {f"{fmt}+{n}": (fmt, n) for fmt in formats for n in (similar or [0])}  # format, similar-code tokens
+    conditions = ["none", *variants]
+    engine = LlamaEngine(Model(path, n_ctx=4096, n_threads=threads, n_seq_max=2 + len(conditions)))
     results: dict[str, dict[str, list[Row]]] = {cut: {c: [] for c in conditions} for cut in cuts}
     pack_ms: list[float] = []
     pack_cpu_ms: list[float] = []
@@ -135,7 +137,10 @@ def run_bench_context(
         else:
             svc.replaced(uri, case.text)  # the line typed up to the name
         for cond in conditions:
-            svc.settings = replace(svc.settings, enabled=cond != "none", max_tokens=budget, format=cond)
+            fmt, n_similar = variants.get(cond, ("repo", 0))
+            svc.settings = replace(
+                svc.settings, enabled=cond != "none", max_tokens=budget, format=fmt, similar_tokens=n_similar
+            )
             if new_line:  # measure a fresh pack on arriving at the line; typing along it keeps it, as in the editor
                 svc._packs.clear()
                 svc._outlines.clear()  # and the current file's outline with it
@@ -191,6 +196,7 @@ def _print_table(cut: str, results: dict[str, list[Row]], budget: int) -> None:
         em = 100 * sum(r[0] for r in rows) / max(1, len(rows))
         es = 100 * statistics.mean(r[1] for r in rows) if rows else 0
         toks = statistics.mean(r[2] for r in rows) if rows else 0
-        label = "no context" if cond == "none" else f"pack, {cond} format, {budget} tokens"
+        fmt, _, n_similar = cond.partition("+")
+        label = "no context" if cond == "none" else f"pack, {fmt} format, {budget} tokens, similar code {n_similar}"
         delta = "" if cond == "none" else f" ({em - base:+.1f})"
         print(f"| {label} | {em:.1f}%{delta} | {es:.1f} | {toks:.0f} |")

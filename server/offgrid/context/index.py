@@ -1,8 +1,8 @@
 """The workspace index: every definition in the workspace's source files, by name and by file stem.
 
 Built in the background (its own thread, off the model's), updated one file at a time on save and on
-`workspace/didChangeWatchedFiles`. It keeps outlines only (names, kinds and the few rows that show them),
-never whole files or trees.
+`workspace/didChangeWatchedFiles`. It keeps outlines only (names, kinds and the few rows that show them)
+and which names each file uses, never whole files or trees.
 """
 
 import logging
@@ -17,6 +17,7 @@ import tree_sitter
 
 from offgrid.context.languages import language_for
 from offgrid.context.outline import CLASS_KINDS, FileOutline, Symbol, outline
+from offgrid.context.similar import SimilarCode
 from offgrid.context.walk import WalkLimits, inside, read_source, source_files
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class WorkspaceIndex:
         self._by_tail: dict[str, list[Symbol]] = {}  # top-level classes by the last word of their name
         self._lock = threading.Lock()
         self.ready = threading.Event()
+        self.similar = SimilarCode()  # which files use which names, for similar-code windows
 
     # -- building
 
@@ -110,11 +112,16 @@ class WorkspaceIndex:
             if found is not None:
                 self._add(found)
             self.generation += 1
+        if found is not None and data is not None:
+            self.similar.add(key, data.decode("utf-8", errors="replace"))
+        else:
+            self.similar.remove(key)
 
     def remove(self, path: Path) -> None:
         with self._lock:
             self._remove(str(path))
             self.generation += 1
+        self.similar.remove(str(path))
 
     def _add(self, out: FileOutline) -> None:
         self._files[out.path] = out

@@ -2,12 +2,13 @@
 laid out in a stable order (by file path, then by line) so that the model's KV cache stays reusable.
 
 Priority: the headers of the scopes around the cursor and the imports (when the local window does not show
-them; at most half the budget), then the definitions of the names used near the cursor or imported, as
+them; at most half the budget), then windows of other files' code most like the lines being written (similar.py;
+under their own budget), then the definitions of the names used near the cursor or imported, as
 signatures (names.py says which names and where they are defined), then recently edited or viewed code.
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -18,6 +19,7 @@ from offgrid.context.mode import Mode
 from offgrid.context.names import Finder, Lookup, priority, references
 from offgrid.context.outline import FileOutline, Row, Source, find_body, header_end, node_key
 from offgrid.context.recent import Chunk
+from offgrid.context.similar import Window
 
 MAX_SHARE = 2  # one name's definitions take at most this share of the budget, so one big class cannot crowd out
 Count = Callable[[str], int]
@@ -166,6 +168,8 @@ def build_pack(
     budget: int,
     count: Count,
     display: Callable[[str], str],
+    similar: Sequence[Window] = (),
+    similar_budget: int = 0,
 ) -> tuple[dict[str, dict[int, str]], dict[int, str], int, list[str]]:
     """Choose rows under `budget` tokens: (rows of other files by display path, current-file rows above the
     window, tokens used, names resolved)."""
@@ -175,7 +179,11 @@ def build_pack(
     row, col = cur.anchor or (cur.row, cur.column)
     sel.add(here, [r for r in scope_chain(lang, tree, src, row, col) if r[0] < cur.first])
     _add_imports(sel, here, [r for r in local.import_rows if r[0] < cur.first], budget // 2, lookup, local)
-    # 2. definitions of the names used near the cursor, nearest first, then of the imported names
+    # 2. code of other files most like the lines being written (how they call what this line may call)
+    start = sel.used
+    for window in similar:
+        sel.add(display(window.path), window.rows, similar_budget - (sel.used - start))
+    # 3. definitions of the names used near the cursor, nearest first, then of the imported names
     refs = references(lang, tree, cur.first, cur.last, cur.row)
     in_window = {s.name for s in local.symbols if cur.first <= s.line <= cur.last}
     find = Finder(lookup, local, cur.first, cur.last, refs, display, here)
@@ -189,7 +197,7 @@ def build_pack(
         for name, found in entries:
             if sel.add_all(found, budget // MAX_SHARE):
                 resolved.append(name)
-    # 3. recently edited or viewed code, newest first
+    # 4. recently edited or viewed code, newest first
     for chunk in recent:
         sel.add(here if chunk.uri == cur.uri else display(chunk.path), chunk.rows)
     mine_rows = sel.rows.pop(here, {})

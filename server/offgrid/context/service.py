@@ -22,8 +22,9 @@ from offgrid.context.mode import text_mode, tree_mode
 from offgrid.context.outline import FileOutline, Source, Symbol, outline
 from offgrid.context.pack import ContextPack, Count, Cursor, FileSnippet, assemble, build_pack, render
 from offgrid.context.recent import RecentChunks
+from offgrid.context.similar import QUERY_ROWS, Window
 from offgrid.context.trees import DocumentTrees, encode
-from offgrid.context.walk import WalkLimits
+from offgrid.context.walk import WalkLimits, read_source
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ class ContextSettings:
     max_files: int = 5000
     max_file_bytes: int = 1 << 20
     recent_chunks: int = 8
+    # tokens of the pack spent on other files' code most like the lines being written (0: none)
+    similar_tokens: int = 256
     # how other files are shown to the model: "repo" uses its repo-level tokens (<|repo_name|>, <|file_sep|>)
     # where the vocabulary has them, "comments" writes them as comments with a path header (any model)
     format: str = "repo"
@@ -217,8 +220,21 @@ class ContextService:
         else:
             local = self._local_outline(uri, text) or outline(lang, tree, data, path)
             budget, counted = self.settings.max_tokens, self._memo(count)
+            similar_budget = min(budget, self.settings.similar_tokens)
+            similar = self._similar(lines, row, column, path) if similar_budget > 0 else []
             chosen, stub, used, names = build_pack(
-                lang, tree, Source(data), local, cur, self, recent, budget, counted, self.display
+                lang,
+                tree,
+                Source(data),
+                local,
+                cur,
+                self,
+                recent,
+                budget,
+                counted,
+                self.display,
+                similar,
+                similar_budget,
             )
             snippets, stub_text = assemble(repo, cur, lang, chosen, stub, used)
             pack = ContextPack(
@@ -228,6 +244,19 @@ class ContextService:
             self._packs[uri] = (key, pack)
         self.recent.note(uri, path, lines, row)  # the place being viewed, for completions in other files
         return pack
+
+    def _similar(self, lines: list[str], row: int, column: int, path: str) -> list[Window]:
+        """Windows of other files like the rows above the cursor (the cursor's row up to the cursor)."""
+        above = lines[max(0, row - QUERY_ROWS) : row] + [lines[row][:column] if row < len(lines) else ""]
+        open_texts = {uri_to_path(u): d.text for u in self.trees.uris() if (d := self.trees.get(u)) is not None}
+
+        def read(p: str) -> str | None:
+            if p in open_texts:  # what the editor shows, saved or not
+                return open_texts[p]
+            data = read_source(Path(p), self.index.limits)
+            return None if data is None else data.decode("utf-8", errors="replace")
+
+        return self.index.similar.search("\n".join(above), path, read)
 
     def _local_outline(self, uri: str, text: str) -> FileOutline | None:
         """The open document's cached outline, when the request is for its current text."""
