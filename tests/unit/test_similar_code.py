@@ -97,3 +97,19 @@ def test_the_pack_shows_similar_code_of_another_file_within_its_budget(tmp_path:
     assert 'session.get_json(f"/orders/{order_id}", timeout=Timeouts.SHORT)' in with_similar.files[0].text
     assert pack(0).files == ()  # nothing else in the workspace is defined or used here
     assert pack(8).files == ()  # a window that does not fit its budget is left out whole
+
+
+def test_a_file_turned_into_a_link_out_of_the_workspace_is_not_read(tmp_path: Path):
+    root, outside = tmp_path / "ws", tmp_path / "secret"
+    root.mkdir()
+    outside.mkdir()
+    (root / "orders.py").write_text(ORDERS)
+    (outside / "orders.py").write_text(ORDERS.replace("Order.from_payload", "PRIVATE_KEY"))
+    core = "def fetch_invoice(session, invoice_id):\n    response = session.\n"
+    svc = ContextService(ContextSettings(max_tokens=400, recent_chunks=0), [root])
+    svc.index.build()
+    uri = (root / "invoices.py").as_uri()
+    (root / "orders.py").unlink()
+    (root / "orders.py").symlink_to(outside / "orders.py")  # after indexing: the index still lists it
+    pack = svc.for_cursor(uri, "python", core, 1, 23, 0, 1, lambda t: len(t) // 4 + 1)
+    assert "PRIVATE_KEY" not in "".join(f.text for f in pack.files)

@@ -24,7 +24,7 @@ from offgrid.context.pack import ContextPack, Count, Cursor, FileSnippet, assemb
 from offgrid.context.recent import RecentChunks
 from offgrid.context.similar import QUERY_ROWS, Window
 from offgrid.context.trees import DocumentTrees, encode
-from offgrid.context.walk import WalkLimits, read_source
+from offgrid.context.walk import WalkLimits, inside, read_source
 
 log = logging.getLogger(__name__)
 
@@ -253,6 +253,8 @@ class ContextService:
         def read(p: str) -> str | None:
             if p in open_texts:  # what the editor shows, saved or not
                 return open_texts[p]
+            if not inside(Path(p), self.roots):  # replaced by a link out of the workspace since it was indexed
+                return None
             data = read_source(Path(p), self.index.limits)
             return None if data is None else data.decode("utf-8", errors="replace")
 

@@ -11,6 +11,7 @@ numbers); the windows are cut from the few best files' text when a pack is built
 
 import math
 import re
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ class SimilarCode:
 
     def add(self, path: str, text: str) -> None:
         """(Re)index one file's names."""
-        names = tuple(sorted(names_in(text)))
+        names = tuple(sorted(sys.intern(n) for n in names_in(text)))  # one copy of each name across files
         with self._lock:
             self._drop(path)
             fid = self._next
