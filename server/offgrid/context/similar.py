@@ -24,6 +24,7 @@ QUERY_ROWS = 10  # rows above the cursor that describe what is being written
 CANDIDATE_FILES = 6  # files whose windows are scored, chosen by the rare names they share
 COMMON = 0.5  # names in more than this share of files say nothing (self, None, return, i) ...
 COMMON_FROM = 8  # ... in a workspace of this many files or more (in a small one every name is in half the files)
+ROWS_CACHE = 16  # files whose names by row are kept between searches
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]+")
 # keywords of the supported languages and the names every file has: in a small workspace, where no name is
 # common enough to drop, they would still make unrelated code look alike
@@ -58,6 +59,7 @@ class SimilarCode:
         self._names: dict[int, tuple[str, ...]] = {}  # file number -> the names it uses (to remove it again)
         self._postings: dict[str, list[int]] = {}
         self._next = 0
+        self._rows_cache: dict[str, tuple[str, list[set[str]]]] = {}
         self._lock = threading.Lock()
 
     def add(self, path: str, text: str) -> None:
@@ -113,31 +115,47 @@ class SimilarCode:
         if not weights:
             return []
         query_weight = sum(weights.values())
-        found: list[Window] = []
+        scored: list[tuple[float, str, int]] = []
+        texts: dict[str, list[str]] = {}
         for path in paths:
             text = read(path)
             if text is None:
                 continue
-            lines = text.split("\n")
+            lines = texts[path] = text.split("\n")
+            line_names = self._line_names(path, text, lines)
+            hit = [not weights.keys().isdisjoint(names) for names in line_names]
             for start in range(0, max(1, len(lines) - WINDOW + STRIDE), STRIDE):
-                rows = lines[start : start + WINDOW]
-                names = names_in("\n".join(rows))
-                shared = sum(w for n, w in weights.items() if n in names)
-                if shared <= 0:
+                if not any(hit[start : start + WINDOW]):
                     continue
+                names = set().union(*line_names[start : start + WINDOW])
+                shared = sum(w for n, w in weights.items() if n in names)
                 # names the window has and the query lacks count at the least weight, so long windows full
                 # of unrelated code do not win by size
                 extra = len(names - weights.keys()) * 0.1
-                score = shared / (query_weight + extra)
-                found.append(Window(path, tuple((start + i, t[:200]) for i, t in enumerate(rows)), score))
-        found.sort(key=lambda w: (-w.score, w.path, w.rows[0][0]))
+                scored.append((shared / (query_weight + extra), path, start))
+        scored.sort(key=lambda x: (-x[0], x[1], x[2]))
         chosen: list[Window] = []
-        for w in found:  # overlapping windows of one file would show the same rows twice
-            if all(c.path != w.path or abs(c.rows[0][0] - w.rows[0][0]) >= WINDOW for c in chosen):
-                chosen.append(w)
+        for score, path, start in scored:  # overlapping windows of one file would show the same rows twice
+            if all(c.path != path or abs(c.rows[0][0] - start) >= WINDOW for c in chosen):
+                rows = texts[path][start : start + WINDOW]
+                chosen.append(Window(path, tuple((start + i, t[:200]) for i, t in enumerate(rows)), score))
             if len(chosen) == k:
                 break
         return chosen
+
+    def _line_names(self, path: str, text: str, lines: list[str]) -> list[set[str]]:
+        """The names on each row (a name never spans rows), remembered for the last few files: the same
+        candidates come back pack after pack."""
+        with self._lock:
+            cached = self._rows_cache.get(path)
+        if cached is not None and cached[0] == text:
+            return cached[1]
+        out = [names_in(line) for line in lines]
+        with self._lock:
+            if len(self._rows_cache) >= ROWS_CACHE:
+                self._rows_cache.pop(next(iter(self._rows_cache)))
+            self._rows_cache[path] = (text, out)
+        return out
 
     def __len__(self) -> int:
         return len(self._ids)
