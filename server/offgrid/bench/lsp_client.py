@@ -57,7 +57,11 @@ class BenchClient:
     metrics: list[dict[str, Any]] = field(default_factory=list)
 
     async def start(
-        self, model: str, options: dict[str, Any], capabilities: types.ClientCapabilities | None = None
+        self,
+        model: str,
+        options: dict[str, Any],
+        capabilities: types.ClientCapabilities | None = None,
+        workspace: Path | None = None,
     ) -> None:
         @self.client.feature("offgrid/metrics")
         def _metrics(_ls: LanguageClient, params: Any) -> None:
@@ -70,7 +74,9 @@ class BenchClient:
         await self.client.start_io(sys.executable, "-m", "offgrid", "serve", "--model", model, "--log-level", "WARNING")
         self._drain = asyncio.ensure_future(self._drain_stderr())
         caps = capabilities or types.ClientCapabilities(window=types.WindowClientCapabilities(work_done_progress=True))
-        await self.client.initialize_async(types.InitializeParams(capabilities=caps, initialization_options=options))
+        folders = [types.WorkspaceFolder(workspace.as_uri(), workspace.name)] if workspace is not None else None
+        params = types.InitializeParams(capabilities=caps, initialization_options=options, workspace_folders=folders)
+        await self.client.initialize_async(params)
         self.client.initialized(types.InitializedParams())
         while (await self.status())["state"] in ("starting", "loading"):
             await asyncio.sleep(0.1)

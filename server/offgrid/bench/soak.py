@@ -1,6 +1,7 @@
 """`offgrid bench soak`: a long editing session through the real server, checked as it goes.
 
-Keystrokes across five real source files (bench/soak_session.py), each followed by an inline completion request
+Keystrokes across five real source files (bench/soak_session.py), with pygls' installed source as the
+workspace (indexed, so packs carry definitions and similar code), each followed by an inline completion request
 (the previous one cancelled, as VS Code does), with code actions asked for and resolved (some cancelled) along the
 way. Every 1,000 keystrokes it prints the server's RSS and the latency of the requests that were answered. The run
 fails when a request goes unanswered for `--max-request-s` (a deadlock or a dead server), when the server answers
@@ -22,6 +23,7 @@ from lsprotocol import types
 
 from offgrid.bench.latency import _pct, _rss_mb, intervals
 from offgrid.bench.lsp_client import BenchClient, lsp_position
+from offgrid.bench.repo_cases import package_dir
 from offgrid.bench.session import Edit
 from offgrid.bench.soak_session import build_soak_session
 from offgrid.lsp.positions import line_starts
@@ -211,7 +213,8 @@ async def soak(
     gaps = with_reading_pauses(intervals(edits, pace_ms))
     options = {"engine": {"threads": threads}, "actions": {"maxTokens": 96}}
     bc = BenchClient()
-    await bc.start(model, options, CAPABILITIES)
+    # a workspace to index, so that context packs (definitions, similar code) are built as in a project
+    await bc.start(model, options, CAPABILITIES, package_dir("pygls"))
     s = Soak(bc, max_request_s)
     opened: set[str] = set()
     try:
