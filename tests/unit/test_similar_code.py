@@ -4,7 +4,7 @@ from the current file, kept up to date with the index, and in the pack under the
 from pathlib import Path
 
 from offgrid.context.service import ContextService, ContextSettings
-from offgrid.context.similar import WINDOW, SimilarCode
+from offgrid.context.similar import WINDOW, SimilarCode, occurrences
 
 CLIENT = """import json
 
@@ -113,3 +113,8 @@ def test_a_file_turned_into_a_link_out_of_the_workspace_is_not_read(tmp_path: Pa
     (root / "orders.py").symlink_to(outside / "orders.py")  # after indexing: the index still lists it
     pack = svc.for_cursor(uri, "python", core, 1, 23, 0, 1, lambda t: len(t) // 4 + 1)
     assert "PRIVATE_KEY" not in "".join(f.text for f in pack.files)
+
+
+def test_names_are_found_as_whole_words_only():
+    text = "fetch(x)\nprefetch = fetcher\n_fetch fetch_\n  fetch"
+    assert occurrences(text, ["fetch", "x"]) == [(0, "fetch"), (6, "x"), (44, "fetch")]

@@ -24,7 +24,8 @@ QUERY_ROWS = 10  # rows above the cursor that describe what is being written
 CANDIDATE_FILES = 6  # files whose windows are scored, chosen by the rare names they share
 COMMON = 0.5  # names in more than this share of files say nothing (self, None, return, i) ...
 COMMON_FROM = 8  # ... in a workspace of this many files or more (in a small one every name is in half the files)
-ROWS_CACHE = 16  # files whose names by row are kept between searches
+RARE_NAMES = 12  # the query's rarest names, which find the windows to score
+EXACT = 8  # windows per one asked for that get their exact score (by the query names they share, best first)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]+")
 # keywords of the supported languages and the names every file has: in a small workspace, where no name is
 # common enough to drop, they would still make unrelated code look alike
@@ -43,6 +44,25 @@ def names_in(text: str) -> set[str]:
     return set(_NAME.findall(text)) - _KEYWORDS
 
 
+def occurrences(text: str, names: list[str]) -> list[tuple[int, str]]:
+    """Where each of `names` occurs as a whole word in `text`, in order (str.find runs at C speed; a regular
+    expression of alternatives tries each at every character)."""
+    found = []
+    for name in names:
+        i = text.find(name)
+        while i != -1:
+            j = i + len(name)
+            if (i == 0 or not _is_word(text[i - 1])) and (j == len(text) or not _is_word(text[j])):
+                found.append((i, name))
+            i = text.find(name, j)
+    found.sort()
+    return found
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 @dataclass(frozen=True)
 class Window:
     path: str
@@ -59,7 +79,6 @@ class SimilarCode:
         self._names: dict[int, tuple[str, ...]] = {}  # file number -> the names it uses (to remove it again)
         self._postings: dict[str, list[int]] = {}
         self._next = 0
-        self._rows_cache: dict[str, tuple[str, list[set[str]]]] = {}
         self._lock = threading.Lock()
 
     def add(self, path: str, text: str) -> None:
@@ -114,48 +133,43 @@ class SimilarCode:
             paths = self._candidates(weights, exclude)
         if not weights:
             return []
+        # where the query's rarest names occur (common names would only add matches) says which windows are
+        # worth scoring
+        rare = sorted(weights, key=lambda n: (-weights[n], n))[:RARE_NAMES]
         query_weight = sum(weights.values())
-        scored: list[tuple[float, str, int]] = []
+        shared: list[tuple[float, str, int]] = []  # (weight of the query names a window has, path, first row)
         texts: dict[str, list[str]] = {}
         for path in paths:
             text = read(path)
             if text is None:
                 continue
-            lines = texts[path] = text.split("\n")
-            line_names = self._line_names(path, text, lines)
-            hit = [not weights.keys().isdisjoint(names) for names in line_names]
-            for start in range(0, max(1, len(lines) - WINDOW + STRIDE), STRIDE):
-                if not any(hit[start : start + WINDOW]):
-                    continue
-                names = set().union(*line_names[start : start + WINDOW])
-                shared = sum(w for n, w in weights.items() if n in names)
-                # names the window has and the query lacks count at the least weight, so long windows full
-                # of unrelated code do not win by size
-                extra = len(names - weights.keys()) * 0.1
-                scored.append((shared / (query_weight + extra), path, start))
+            texts[path] = text.split("\n")
+            by_window: dict[int, set[str]] = {}
+            row, at = 0, 0
+            for pos, name in occurrences(text, rare):
+                row, at = row + text.count("\n", at, pos), pos
+                for first in (row - row % STRIDE - STRIDE, row - row % STRIDE):  # the two windows holding the row
+                    if first >= 0 and row < first + WINDOW:
+                        by_window.setdefault(first, set()).add(name)
+            shared.extend((sum(weights[n] for n in names), path, first) for first, names in by_window.items())
+        # the exact score divides by the names a window has beyond the query's: only the windows sharing the
+        # most are worth reading whole
+        shared.sort(key=lambda x: (-x[0], x[1], x[2]))
+        scored = []
+        for _, path, first in shared[: EXACT * k]:
+            names = names_in("\n".join(texts[path][first : first + WINDOW]))
+            weight = sum(w for n, w in weights.items() if n in names)
+            # names the query lacks count at a small weight, so long windows of unrelated code do not win by size
+            scored.append((weight / (query_weight + 0.1 * len(names - weights.keys())), path, first))
         scored.sort(key=lambda x: (-x[0], x[1], x[2]))
         chosen: list[Window] = []
-        for score, path, start in scored:  # overlapping windows of one file would show the same rows twice
-            if all(c.path != path or abs(c.rows[0][0] - start) >= WINDOW for c in chosen):
-                rows = texts[path][start : start + WINDOW]
-                chosen.append(Window(path, tuple((start + i, t[:200]) for i, t in enumerate(rows)), score))
+        for score, path, first in scored:  # overlapping windows of one file would show the same rows twice
+            if all(c.path != path or abs(c.rows[0][0] - first) >= WINDOW for c in chosen):
+                rows = texts[path][first : first + WINDOW]
+                chosen.append(Window(path, tuple((first + i, t[:200]) for i, t in enumerate(rows)), score))
             if len(chosen) == k:
                 break
         return chosen
-
-    def _line_names(self, path: str, text: str, lines: list[str]) -> list[set[str]]:
-        """The names on each row (a name never spans rows), remembered for the last few files: the same
-        candidates come back pack after pack."""
-        with self._lock:
-            cached = self._rows_cache.get(path)
-        if cached is not None and cached[0] == text:
-            return cached[1]
-        out = [names_in(line) for line in lines]
-        with self._lock:
-            if len(self._rows_cache) >= ROWS_CACHE:
-                self._rows_cache.pop(next(iter(self._rows_cache)))
-            self._rows_cache[path] = (text, out)
-        return out
 
     def __len__(self) -> int:
         return len(self._ids)
