@@ -134,3 +134,30 @@ def test_speculative_fork_reuses_a_document_cache_without_touching_it(engine):
     assert spec.n_reused >= len(doc) - 1 and spec.n_evaluated <= 8
     again = gen(engine, doc, slot="a")
     assert again.n_evaluated == 1  # the document's own sequence is intact
+
+
+class _SlowClock:
+    """A clock that moves five seconds per reading: every prompt piece looks slow, as on a very busy machine."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        self.now += 5.0
+        return self.now
+
+
+@pytest.mark.parametrize("adaptive", [True, False])
+def test_prompt_pieces_shrink_on_a_slow_machine_unless_fixed_for_benchmarks(tiny_model, monkeypatch, adaptive):
+    from offgrid.engine import llama_engine
+
+    model = Model(tiny_model, n_ctx=2048, n_seq_max=2)
+    eng = llama_engine.LlamaEngine(model, adaptive_pieces=adaptive)
+    try:
+        start = eng.decode_chunk
+        monkeypatch.setattr(llama_engine, "time", _SlowClock())
+        gen(eng, prompt_of(eng, "value = compute(1, 'some words here')\n" * 40))
+        assert eng.decode_chunk == (llama_engine.MIN_DECODE_CHUNK if adaptive else start)
+    finally:
+        eng.close()
+        model.close()

@@ -128,7 +128,7 @@ def run_bench_quality(
     quiet_llama(False)
     path = Path(resolve_model(model, TerminalProgress()))
     m = Model(path, n_ctx=4096, n_threads=threads, n_seq_max=3)
-    completer = Completer(LlamaEngine(m), SETTINGS)
+    completer = Completer(LlamaEngine(m, adaptive_pieces=False), SETTINGS)  # the same answers at any load
     rows = []
     out = details.open("w", encoding="utf-8") if details is not None else None  # written as it goes
     try:

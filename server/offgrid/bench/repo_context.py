@@ -120,7 +120,8 @@ def run_bench_context(
     )
     variants = {f"{fmt}+{n}": (fmt, n) for fmt in formats for n in (similar or [0])}  # format, similar-code tokens
     conditions = ["none", *variants]
-    engine = LlamaEngine(Model(path, n_ctx=4096, n_threads=threads, n_seq_max=2 + len(conditions)))
+    model = Model(path, n_ctx=4096, n_threads=threads, n_seq_max=2 + len(conditions))
+    engine = LlamaEngine(model, adaptive_pieces=False)  # the same answers whatever the machine's load
     results: dict[str, dict[str, list[Row]]] = {cut: {c: [] for c in conditions} for cut in cuts}
     pack_ms: list[float] = []
     pack_cpu_ms: list[float] = []

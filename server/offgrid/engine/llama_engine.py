@@ -29,7 +29,7 @@ class _Aborted(Exception):
 class LlamaEngine:
     """Runs generations on one Model. Call from a single thread (the worker)."""
 
-    def __init__(self, model: Model, min_chunk: int = 32, reuse: str = "prefix") -> None:
+    def __init__(self, model: Model, min_chunk: int = 32, reuse: str = "prefix", adaptive_pieces: bool = True) -> None:
         if reuse not in REUSE_MODES:
             raise ValueError(f"cache reuse must be one of {', '.join(REUSE_MODES)}, not {reuse!r}")
         self.model = model
@@ -38,6 +38,9 @@ class LlamaEngine:
         # Prompts are decoded in pieces of at most this many tokens, resized to the machine's speed (_fit_chunk): a
         # cancel takes effect between pieces, so a cold prompt warms up while the user types.
         self.decode_chunk = min(DECODE_CHUNK, model.n_batch)
+        # Quality benchmarks keep pieces fixed: llama.cpp's sums depend on the batch size, so pieces sized by the
+        # machine's load flip near-tied greedy choices from one run to the next.
+        self.adaptive_pieces = adaptive_pieces
         if model.n_seq_max < 2:
             raise ValueError("the engine needs at least two sequences: documents and one scratch")
         self.scratch_seq = model.n_seq_max - 1  # holds reused chunks while the gaps before them are decoded
@@ -154,7 +157,7 @@ class LlamaEngine:
                 )
             cached.extend(tokens[first - base : last - base])
             self._decoded += last - first
-            if last - first == self.decode_chunk:
+            if self.adaptive_pieces and last - first == self.decode_chunk:
                 self._fit_chunk(self.decode_chunk / max(time.monotonic() - t, 1e-6))
             first = last
 
