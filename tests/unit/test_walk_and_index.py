@@ -115,3 +115,24 @@ def test_links_out_of_the_workspace_are_never_read(tmp_path):
     service = ContextService(ContextSettings(), [ws])
     service.file_changed(ws / "link.py")
     assert service.index.definitions("leaked") == []
+
+
+def test_recent_files_give_the_new_text_once_a_file_changes(tmp_path):
+    import os
+
+    from offgrid.context.walk import RecentFiles, WalkLimits
+
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n")
+    files = RecentFiles(size=1)
+    assert files.read(path, WalkLimits()) == "x = 1\n"
+    path.write_text("x = 22\n")
+    assert files.read(path, WalkLimits()) == "x = 22\n"
+    st = path.stat()
+    path.write_text("y = 33\n")  # the same size: the modification time tells
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert files.read(path, WalkLimits()) == "y = 33\n"
+    (tmp_path / "b.py").write_text("b = 0\n")
+    assert files.read(tmp_path / "b.py", WalkLimits()) == "b = 0\n" and len(files._texts) == 1
+    path.unlink()
+    assert files.read(path, WalkLimits()) is None

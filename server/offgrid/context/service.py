@@ -24,7 +24,7 @@ from offgrid.context.pack import ContextPack, Count, Cursor, FileSnippet, assemb
 from offgrid.context.recent import RecentChunks
 from offgrid.context.similar import QUERY_ROWS, Window
 from offgrid.context.trees import DocumentTrees, encode
-from offgrid.context.walk import WalkLimits, inside, read_source
+from offgrid.context.walk import RecentFiles, WalkLimits, inside
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,7 @@ class ContextService:
         self._lock = threading.Lock()
         self._displayed: dict[str, str] = {}
         self._counts: dict[str, int] = {}  # token counts of rows: the same signatures come back request after request
+        self._texts = RecentFiles()  # the files similar code comes from come back pack after pack
         self.last_ms = 0.0
         self.last_cpu_ms = 0.0
         self.last_pack: ContextPack | None = None
@@ -255,8 +256,7 @@ class ContextService:
                 return open_texts[p]
             if not inside(Path(p), self.roots):  # replaced by a link out of the workspace since it was indexed
                 return None
-            data = read_source(Path(p), self.index.limits)
-            return None if data is None else data.decode("utf-8", errors="replace")
+            return self._texts.read(Path(p), self.index.limits)
 
         return self.index.similar.search("\n".join(above), path, read)
 

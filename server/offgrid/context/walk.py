@@ -7,6 +7,7 @@ is skipped for size or for looking minified is logged once per file.
 
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,7 +122,37 @@ def read_source(path: Path, limits: WalkLimits) -> bytes | None:
         return None
     if b"\0" in data[:8192]:
         return None
-    if any(len(line) > limits.max_line_chars for line in data.split(b"\n")):
+    if max(map(len, data.split(b"\n")), default=0) > limits.max_line_chars:  # (map runs in C: big files are common)
         log.info("index skips %s: lines over %d characters (minified?)", path, limits.max_line_chars)
         return None
     return data
+
+
+class RecentFiles:
+    """The text of the last few source files read, kept while their size and modification time stay the same."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._texts: dict[Path, tuple[tuple[int, int], str]] = {}
+        self._lock = threading.Lock()
+
+    def read(self, path: Path, limits: WalkLimits) -> str | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        stamp = (st.st_size, st.st_mtime_ns)
+        with self._lock:
+            cached = self._texts.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        data = read_source(path, limits)
+        if data is None:
+            return None
+        text = data.decode("utf-8", errors="replace")
+        with self._lock:
+            self._texts.pop(path, None)
+            if len(self._texts) >= self.size:
+                self._texts.pop(next(iter(self._texts)))
+            self._texts[path] = (stamp, text)
+        return text
