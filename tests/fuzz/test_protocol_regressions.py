@@ -80,6 +80,18 @@ def test_a_notification_sent_with_an_id_is_not_applied(fuzz_server):
     assert fuzz_server.request("offgrid/documentDigest", {"uri": item["uri"]})["result"] is None
 
 
+def test_an_edit_with_a_null_range_length_is_applied(fuzz_server):
+    """rangeLength is deprecated; a client that sends it as null still means its edit (the fuzz oracle had taken
+    the edit as invalid while the server applied it, which is the behaviour that loses nothing)."""
+    uri = "file:///r/null-range-length.py"
+    item = {"uri": uri, "languageId": "python", "version": 1, "text": ""}
+    fuzz_server.notify("textDocument/didOpen", {"textDocument": item})
+    edit = {"range": {"start": P0, "end": P0}, "text": "a", "rangeLength": None}
+    fuzz_server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [edit]})
+    digest = fuzz_server.request("offgrid/documentDigest", {"uri": uri})["result"]
+    assert digest["version"] == 2 and digest["sha256"] == hashlib.sha256(b"a").hexdigest()
+
+
 def test_unpaired_surrogates_become_replacement_characters(fuzz_server):
     uri = "file:///r/surrogate.py"
     item = {"uri": uri, "languageId": "python", "version": 1, "text": 'x = "\ud83d"\n'}

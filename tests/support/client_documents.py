@@ -68,7 +68,8 @@ def valid_change(change: Any) -> bool:
     rng = change["range"]
     if not (isinstance(rng, dict) and valid_position(rng.get("start")) and valid_position(rng.get("end"))):
         return False
-    return "rangeLength" not in change or is_uint(change["rangeLength"])
+    # rangeLength is deprecated and unused; a null one is taken as absent rather than losing the edit
+    return change.get("rangeLength") is None or is_uint(change["rangeLength"])
 
 
 class ClientDocument:
