@@ -4,7 +4,7 @@ from the current file, kept up to date with the index, and in the pack under the
 from pathlib import Path
 
 from offgrid.context.service import ContextService, ContextSettings
-from offgrid.context.similar import WINDOW, SimilarCode, occurrences
+from offgrid.context.similar import WINDOW, SimilarCode, occurrences, whole_blocks
 
 CLIENT = """import json
 
@@ -118,3 +118,13 @@ def test_a_file_turned_into_a_link_out_of_the_workspace_is_not_read(tmp_path: Pa
 def test_names_are_found_as_whole_words_only():
     text = "fetch(x)\nprefetch = fetcher\n_fetch fetch_\n  fetch"
     assert occurrences(text, ["fetch", "x"]) == [(0, "fetch"), (6, "x"), (44, "fetch")]
+
+
+def test_a_window_never_ends_inside_a_block_it_opened():
+    lines = ["local M = {}", "", "function M.circle(r)", "  return { radius = r }", "end", "", "function M.total(cs)"]
+    lines += ["  local total = 0", "  for _, c in ipairs(cs) do", "    total = total + c.radius", "  end"]
+    lines += ["  return total", "end", "", "return M"]
+    assert whole_blocks(lines, 0) == lines[:6]  # not `function M.total(cs)` with half a body
+    assert whole_blocks(lines, 6) == lines[6:]  # the end of the file closes everything
+    inside = ["def f(x):", "    if x:"] + ["        y = x"] * 20 + ["    return y"]
+    assert whole_blocks(inside, 2) == inside[2:14]  # nothing closes within reach: the window as it is

@@ -59,6 +59,28 @@ def occurrences(text: str, names: list[str]) -> list[tuple[int, str]]:
     return found
 
 
+_CLOSER = re.compile(r"\s*(?:[})\]]|end\b)")  # a row that closes a block: the block is not over before it
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def whole_blocks(lines: list[str], first: int) -> list[str]:
+    """The window's rows up to the last one after which the code is back at the window's outer level (and not
+    at a row closing a block): a block cut open (`for x in xs:` with its body beyond the window) would read as
+    code that never closes it, and the pack may show the same file's closing rows after it."""
+    rows = lines[first : first + WINDOW]
+    if first + len(rows) >= len(lines):
+        return rows  # the end of the file closes everything
+    base = min((_indent(r) for r in rows if r.strip()), default=0)
+    for end in range(len(rows), 0, -1):
+        after = next((line for line in lines[first + end :] if line.strip()), None)
+        if after is None or (_indent(after) <= base and not _CLOSER.match(after)):
+            return rows[:end] if any(r.strip() for r in rows[:end]) else rows
+    return rows
+
+
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
@@ -165,7 +187,7 @@ class SimilarCode:
         chosen: list[Window] = []
         for score, path, first in scored:  # overlapping windows of one file would show the same rows twice
             if all(c.path != path or abs(c.rows[0][0] - first) >= WINDOW for c in chosen):
-                rows = texts[path][first : first + WINDOW]
+                rows = whole_blocks(texts[path], first)
                 chosen.append(Window(path, tuple((first + i, t[:200]) for i, t in enumerate(rows)), score))
             if len(chosen) == k:
                 break
