@@ -75,8 +75,10 @@ def whole_blocks(lines: list[str], first: int) -> list[str]:
         return rows  # the end of the file closes everything
     base = min((_indent(r) for r in rows if r.strip()), default=0)
     for end in range(len(rows), 0, -1):
-        after = next((line for line in lines[first + end :] if line.strip()), None)
-        if after is None or (_indent(after) <= base and not _CLOSER.match(after)):
+        k = first + end  # the first non-blank row after the window's first `end` rows (the rest is not copied)
+        while k < len(lines) and not lines[k].strip():
+            k += 1
+        if k == len(lines) or (_indent(lines[k]) <= base and not _CLOSER.match(lines[k])):
             return rows[:end] if any(r.strip() for r in rows[:end]) else rows
     return rows
 
