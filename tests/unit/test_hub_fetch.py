@@ -10,6 +10,8 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -157,22 +159,28 @@ def fast_retries(monkeypatch):
     monkeypatch.setitem(http_get.__kwdefaults__, "_nb_retries", 0)
 
 
-@pytest.fixture
-def hub(tmp_path, monkeypatch, fast_retries):
-    state = StandIn(files={(REPO, FILENAME): Served(PAYLOAD, PAYLOAD_SHA)})
+@contextmanager
+def serving(state: StandIn) -> Iterator[StandIn]:
+    """The stand-in hub on a loopback port (its address in `state.url`) while the block runs."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    _point_hub_at(monkeypatch, state.url, tmp_path / "hf")
-    monkeypatch.setenv("OFFGRID_CACHE", str(tmp_path / "offgrid"))
     try:
         yield state
     finally:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture
+def hub(tmp_path, monkeypatch, fast_retries):
+    with serving(StandIn(files={(REPO, FILENAME): Served(PAYLOAD, PAYLOAD_SHA)})) as state:
+        _point_hub_at(monkeypatch, state.url, tmp_path / "hf")
+        monkeypatch.setenv("OFFGRID_CACHE", str(tmp_path / "offgrid"))
+        yield state
 
 
 def _hub_cache(tmp_path: Path) -> Path:
