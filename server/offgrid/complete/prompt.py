@@ -85,6 +85,34 @@ def _context_tokens(tokenize: Tokenize, fim: FimFormat | None, pack: ContextPack
     return [], head + pack.stub
 
 
+# a letter: what follows typed whitespace once the user types on, so the tokenizer splits the whitespace as it
+# did in training
+_NEXT = "a"
+
+
+def held_back(tokenize: Tokenize, piece: Piece, typed: str) -> tuple[list[int], bytes]:
+    """The typed part's tokens less its last one, and that token's bytes (token healing).
+
+    Typed text that ends in whitespace is tokenized as if a letter followed. A blank line's indentation of 8
+    spaces alone is one 8-space token, which the model never saw before a word: in training it was 7 spaces
+    and then " word". Held back whole, the model may rewrite it as 3 + 5 spaces, go off its track and answer
+    nothing but spaces. Split as in training, only the last space is held back.
+    """
+    data = typed.encode()
+    if typed and typed[-1] in " \t":
+        kept: list[int] = []
+        spelled = b""
+        for t in tokenize(typed + _NEXT):
+            if len(spelled) + len(piece(t)) >= len(data):
+                break
+            kept.append(t)
+            spelled += piece(t)
+        if data.startswith(spelled):  # a tokenizer that adds a leading space, say, gets the plain split below
+            return kept, data[len(spelled) :]
+    ids = tokenize(typed)
+    return ids[:-1], b"".join(piece(t) for t in ids[-1:])
+
+
 def build_prompt(
     tokenize: Tokenize,
     piece: Piece,
@@ -105,9 +133,7 @@ def build_prompt(
     model does better rewriting it than continuing from half of it.
     """
     head = [bos] if bos is not None else []
-    typed = tokenize(w.typed)
-    healed = b"".join(piece(t) for t in typed[-1:])
-    typed = typed[:-1]
+    typed, healed = held_back(tokenize, piece, w.typed)
     prefix = _fit_prefix(tokenize, w.prefix, budget.prefix_tokens, max(1, budget.step_lines))[1]
     repo, stub_text = _context_tokens(tokenize, fim, context)
     head += repo
