@@ -44,7 +44,20 @@ def test_prompt_without_fim_is_prefix_then_typed():
 def test_budgets_keep_the_end_of_the_prefix_and_the_start_of_the_suffix():
     w = cut_windows(split_lines("0123456789\nab\n9876543210"), 1, 1, 10, 10, 1)
     p = build_prompt(chars, piece, FIM, w, PromptBudget(prefix_tokens=4, suffix_tokens=3, step_lines=1))
-    assert p.ids == [-1, *chars("789\n"), -2, *chars("b\n9"), -3] and p.healed == b"a"  # one line over budget
+    assert p.ids == [-1, *chars("789\n"), -2, *chars("b\n"), -3] and p.healed == b"a"  # one line over budget
+
+
+def test_suffix_holds_whole_lines_and_ends_at_a_blank_line():
+    after = "\n    return x\n\n\ndef g(y):\n    return y\n"  # the rest of the cursor's line, then more
+    w = cut_windows(split_lines("def f(x):\n    " + after), 1, 4, 10, 10, 1)
+
+    def suffix(budget: int) -> str:
+        ids = build_prompt(chars, piece, FIM, w, PromptBudget(suffix_tokens=budget)).ids
+        return "".join(chr(t) for t in ids[ids.index(-2) + 1 : ids.index(-3)])
+
+    assert suffix(len(after) - 1) == "\n    return x\n\n\n"  # not "...def g(y):\n    retur"
+    assert suffix(5) == "\n"  # no whole line but the cursor's own fits
+    assert suffix(1000) == after
 
 
 def test_prefix_over_budget_drops_whole_lines_in_steps():

@@ -51,10 +51,29 @@ def kept_prefix_lines(tokenize: Tokenize, text: str, budget: int, step: int) -> 
     return _fit_prefix(tokenize, text, budget, max(1, step))[0]
 
 
-def _head_tokens(tokenize: Tokenize, text: str, budget: int) -> list[int]:
-    """The first `budget` tokens of `text`."""
-    ids = tokenize(text[: budget * _CHARS_PER_TOKEN])
-    return ids[:budget] if budget > 0 else []
+def _fit_suffix(tokenize: Tokenize, text: str, budget: int) -> list[int]:
+    """The suffix window's tokens: whole lines that fit `budget`, ending after a blank line when one is in their
+    second half.
+
+    A suffix cut at its token budget ended mid-line, often right after a function's header ("def f(x):\n   "),
+    and a small model then wrote that function's body instead of the missing middle.
+    """
+    head = text[: budget * _CHARS_PER_TOKEN] if budget > 0 else ""
+    ids = tokenize(head)
+    if len(ids) <= budget and len(head) == len(text):
+        return ids  # all of it fits
+    lines = head.splitlines(keepends=True)
+    lo, hi = 0, len(lines)  # the most whole lines that fit: lo fits, hi + 1 does not
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if len(tokenize("".join(lines[:mid]))) <= budget:
+            lo = mid
+        else:
+            hi = mid - 1
+    if lo == 0:  # the first line alone is over budget
+        return ids[:budget]
+    blank = [n for n in range(lo // 2 + 1, lo + 1) if not lines[n - 1].strip() and n > 1]
+    return tokenize("".join(lines[: blank[-1] if blank else lo]))
 
 
 @dataclass(frozen=True)
@@ -140,7 +159,7 @@ def build_prompt(
     stub = tokenize(stub_text) if stub_text else []
     if fim is None:
         return Prompt(head + stub + prefix + typed, healed)
-    suffix = _head_tokens(tokenize, w.suffix, budget.suffix_tokens)
+    suffix = _fit_suffix(tokenize, w.suffix, budget.suffix_tokens)
     if fim.spm:  # Codestral: suffix first, and the prefix runs straight into the middle
         return Prompt(head + [fim.suffix] + suffix + [fim.prefix] + stub + prefix + typed, healed)
     middle = [fim.middle] if fim.middle is not None else []
