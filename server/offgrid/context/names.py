@@ -11,6 +11,7 @@ import tree_sitter
 from offgrid.context.index import last_word
 from offgrid.context.languages import Language
 from offgrid.context.outline import FileOutline, Row, Symbol
+from offgrid.context.receiver import is_class, member_listing, snake_to_class
 
 MAX_PER_NAME = 2  # definitions shown for one name
 MAX_AMBIGUOUS = 4  # a name defined in more places than this is skipped unless the file imports it
@@ -32,6 +33,8 @@ class Lookup(Protocol):
     def modules(self, stem: str, family: str, exclude: str) -> list[FileOutline]: ...
 
     def classes_like(self, word: str, family: str, exclude: str) -> list[Symbol]: ...
+
+    def members(self, owner: Symbol) -> list[Symbol]: ...
 
 
 def _is_member(node: tree_sitter.Node) -> bool:
@@ -118,8 +121,10 @@ class Finder:
         refs: dict[str, Ref],
         display: Callable[[str], str],
         here: str,
+        types: dict[str, str] | None = None,
     ) -> None:
         self.lookup, self.local, self.refs, self.display, self.here = lookup, local, refs, display, here
+        self.types = types or {}  # variable -> class, as declared near the cursor (receiver.declared_types)
         self.first, self.last = first, last  # the rows the local window shows
         self.cur_dir = local.path.replace("\\", "/").rsplit("/", 1)[0]
 
@@ -131,6 +136,8 @@ class Finder:
             return outside[:MAX_PER_NAME]
         imported = name in local.imported
         _, member, receiver = self.refs.get(name, (0, False, False))
+        if receiver and (listing := self._members_of(name, imported)):
+            return listing
         if receiver and not imported:
             guess = lookup.classes_like(last_word(name), local.family, local.path)  # `stream.x`: a TokenStream?
             if 0 < len(guess) <= MAX_GUESSES:  # the likeliest: the same name, then from a module the file imports
@@ -148,3 +155,25 @@ class Finder:
                 shown = [s for s in mod.symbols if s.top_level and not s.name.startswith("__")][:MAX_MODULE_SYMBOLS]
                 found.append((self.display(mod.path), [r for s in shown for r in s.sig or s.rows]))
         return found
+
+    def _members_of(self, name: str, imported: bool) -> list[tuple[str, Iterable[Row]]]:
+        """`name.x`: the public members of name's class (the class itself, the type its declaration gives
+        it, or the class its snake_case name spells), when another file defines that class."""
+        local, lookup = self.local, self.lookup
+        if imported or name[:1].isupper():
+            classes = [s for s in lookup.definitions(name, local.family, local.path) if is_class(s)]
+        elif name in self.types:
+            classes = [s for s in lookup.definitions(self.types[name], local.family, local.path) if is_class(s)]
+        else:  # `prepared_request` is a PreparedRequest, however many other classes end in Request
+            want = snake_to_class(name)
+            like = lookup.classes_like(last_word(name), local.family, local.path)
+            classes = [s for s in like if s.name.lower() == want]
+        if not classes:
+            return []
+        cls = _rank(classes, self.cur_dir, local.imported)[0]
+
+        def base(b: str) -> Symbol | None:
+            found = [s for s in lookup.definitions(b, local.family, local.path) if is_class(s)]
+            return _rank(found, self.cur_dir, local.imported)[0] if found else None
+
+        return [(self.display(p), rows) for p, rows in member_listing(cls, lookup.members, base)]

@@ -18,9 +18,11 @@ from offgrid.context.languages import Language
 from offgrid.context.mode import Mode
 from offgrid.context.names import Finder, Lookup, priority, references
 from offgrid.context.outline import FileOutline, Row, Source, find_body, header_end, node_key
+from offgrid.context.receiver import declared_types
 from offgrid.context.recent import Chunk
 from offgrid.context.similar import Window
 
+TYPE_ROWS = 80  # declarations this far above the cursor say what a variable is
 MAX_SHARE = 2  # one name's definitions take at most this share of the budget, so one big class cannot crowd out
 Count = Callable[[str], int]
 _CLOSERS = ("}", ")", "]", "end")
@@ -186,7 +188,8 @@ def build_pack(
     # 3. definitions of the names used near the cursor, nearest first, then of the imported names
     refs = references(lang, tree, cur.first, cur.last, cur.row)
     in_window = {s.name for s in local.symbols if cur.first <= s.line <= cur.last}
-    find = Finder(lookup, local, cur.first, cur.last, refs, display, here)
+    types = declared_types(t for _, t in src.rows(max(cur.first, cur.row - TYPE_ROWS), cur.row))
+    find = Finder(lookup, local, cur.first, cur.last, refs, display, here, types)
     resolved: list[str] = []
     for tier, group in groupby(priority(refs, local.imported), key=lambda tn: tn[0]):
         if sel.used >= budget:

@@ -133,6 +133,13 @@ class ContextService:
         """Classes in other files whose name ends in `word` (a guess at a variable's type from its name)."""
         return [s for s in self.index.classes_like(word) if s.path != exclude and _family(s.path) == family]
 
+    def members(self, owner: Symbol) -> list[Symbol]:
+        """The definitions inside a class, from its file's open document or the index."""
+        found = next((o for o in self._open_outlines("") if o.path == owner.path), None) or self.index.file(owner.path)
+        if found is None:
+            return []
+        return [s for s in found.symbols if s.parent == owner.name and owner.line < s.line <= owner.end_line]
+
     def modules(self, stem: str, family: str, exclude: str) -> list[FileOutline]:
         opened = {o.path: o for o in self._open_outlines(exclude) if stem_of(o.path) == stem}
         indexed = [opened.pop(o.path, o) for o in self.index.modules(stem)]  # an open document's text wins
