@@ -109,3 +109,16 @@ def test_a_variable_whose_members_are_used_brings_the_class_its_name_suggests(tm
     pack = pack_for(tmp_path, text, 2, 4)
     assert "formatter" in pack.names
     assert "class HelpFormatter:" in pack.files[0].text and "def write_dl(" in pack.files[0].text
+
+
+def test_a_pack_kept_for_the_cursor_is_rebuilt_when_the_settings_change(tmp_path):
+    (tmp_path / "formatting.py").write_text(FORMAT)
+    svc = ContextService(ContextSettings(max_tokens=400, recent_chunks=0, similar_tokens=0), [tmp_path])
+    svc.index.build()
+    uri = (tmp_path / "core.py").as_uri()
+    repo = svc.for_cursor(uri, "python", CORE, 9, 4, 7, 10, count)
+    svc.settings = ContextSettings(max_tokens=400, recent_chunks=0, similar_tokens=0, format="comments")
+    comments = svc.for_cursor(uri, "python", CORE, 9, 4, 7, 10, count)
+    assert (repo.format, comments.format) == ("repo", "comments")
+    svc.settings = ContextSettings(max_tokens=20, recent_chunks=0, similar_tokens=0, format="comments")
+    assert svc.for_cursor(uri, "python", CORE, 9, 4, 7, 10, count).tokens <= 20 < comments.tokens

@@ -215,7 +215,8 @@ class ContextService:
             return base
         for edited, _ in self.trees.take_edits(uri):
             self.recent.note(uri, path, lines, edited)
-        key = (uri, first, _top_scope_row(tree, anchor[0]), self.index.generation, len(self.index))
+        # the settings too: a pack built under another budget or format is not this one
+        key = (uri, first, _top_scope_row(tree, anchor[0]), self.index.generation, len(self.index), self.settings)
         with self._lock:
             cached = self._packs.get(uri)
         if cached is not None and cached[0] == key:
