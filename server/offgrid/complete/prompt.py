@@ -51,29 +51,31 @@ def kept_prefix_lines(tokenize: Tokenize, text: str, budget: int, step: int) -> 
     return _fit_prefix(tokenize, text, budget, max(1, step))[0]
 
 
-def _fit_suffix(tokenize: Tokenize, text: str, budget: int) -> list[int]:
+def _fit_suffix(tokenize: Tokenize, piece: Piece, text: str, budget: int) -> list[int]:
     """The suffix window's tokens: whole lines that fit `budget`, ending after a blank line when one is in their
     second half.
 
     A suffix cut at its token budget ended mid-line, often right after a function's header ("def f(x):\n   "),
-    and a small model then wrote that function's body instead of the missing middle.
+    and a small model then wrote that function's body instead of the missing middle. Lines end where a token
+    ends in a newline, so the text is tokenized once, as before.
     """
     head = text[: budget * _CHARS_PER_TOKEN] if budget > 0 else ""
     ids = tokenize(head)
     if len(ids) <= budget and len(head) == len(text):
         return ids  # all of it fits
-    lines = head.splitlines(keepends=True)
-    lo, hi = 0, len(lines)  # the most whole lines that fit: lo fits, hi + 1 does not
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if len(tokenize("".join(lines[:mid]))) <= budget:
-            lo = mid
-        else:
-            hi = mid - 1
-    if lo == 0:  # the first line alone is over budget
+    ends: list[tuple[int, int, bool]] = []  # (tokens, lines) up to a line's end, and whether that line is blank
+    pending, lines = b"", 0
+    for k, t in enumerate(ids[:budget], 1):
+        pending += piece(t)
+        if pending.endswith(b"\n"):  # one token may end several lines ("\n\n")
+            done = pending.split(b"\n")[:-1]
+            lines += len(done)
+            ends.append((k, lines, not done[-1].strip()))
+            pending = b""
+    if not ends:  # the first line alone is over budget
         return ids[:budget]
-    blank = [n for n in range(lo // 2 + 1, lo + 1) if not lines[n - 1].strip() and n > 1]
-    return tokenize("".join(lines[: blank[-1] if blank else lo]))
+    blank = [k for k, n, empty in ends if empty and n > max(1, lines // 2)]
+    return ids[: blank[-1] if blank else ends[-1][0]]
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ def build_prompt(
     stub = tokenize(stub_text) if stub_text else []
     if fim is None:
         return Prompt(head + stub + prefix + typed, healed)
-    suffix = _fit_suffix(tokenize, w.suffix, budget.suffix_tokens)
+    suffix = _fit_suffix(tokenize, piece, w.suffix, budget.suffix_tokens)
     if fim.spm:  # Codestral: suffix first, and the prefix runs straight into the middle
         return Prompt(head + [fim.suffix] + suffix + [fim.prefix] + stub + prefix + typed, healed)
     middle = [fim.middle] if fim.middle is not None else []
