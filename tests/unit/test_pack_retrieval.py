@@ -113,7 +113,7 @@ def test_a_variable_whose_members_are_used_brings_the_class_its_name_suggests(tm
 
 def test_a_pack_kept_for_the_cursor_is_rebuilt_when_the_settings_change(tmp_path):
     (tmp_path / "formatting.py").write_text(FORMAT)
-    svc = ContextService(ContextSettings(max_tokens=400, recent_chunks=0, similar_tokens=0), [tmp_path])
+    svc = ContextService(ContextSettings(max_tokens=400, recent_chunks=0, similar_tokens=0, format="repo"), [tmp_path])
     svc.index.build()
     uri = (tmp_path / "core.py").as_uri()
     repo = svc.for_cursor(uri, "python", CORE, 9, 4, 7, 10, count)

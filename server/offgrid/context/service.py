@@ -41,9 +41,10 @@ class ContextSettings:
     recent_chunks: int = 8
     # tokens of the pack spent on other files' code most like the lines being written (0: none)
     similar_tokens: int = 256
-    # how other files are shown to the model: "repo" uses its repo-level tokens (<|repo_name|>, <|file_sep|>)
-    # where the vocabulary has them, "comments" writes them as comments with a path header (any model)
-    format: str = "repo"
+    # how other files are shown to the model: "comments" writes them as comments with a path header at the top
+    # of the prefix (any model; the better on `offgrid bench context` with Qwen2.5-Coder-0.5B), "repo" uses its
+    # repo-level tokens (<|repo_name|>, <|file_sep|>) where the vocabulary has them
+    format: str = "comments"
 
 
 def uri_to_path(uri: str) -> str:
