@@ -16,7 +16,7 @@ from pathlib import Path
 import tree_sitter
 
 from offgrid.context.languages import language_for
-from offgrid.context.outline import CLASS_KINDS, FileOutline, Symbol, outline
+from offgrid.context.outline import FileOutline, Symbol, is_top_class, outline
 from offgrid.context.similar import SimilarCode
 from offgrid.context.walk import WalkLimits, inside, read_source, source_files
 
@@ -129,7 +129,7 @@ class WorkspaceIndex:
             self._by_name.setdefault(s.name, []).append(s)
         self._by_stem.setdefault(stem_of(out.path), []).append(out.path)
         for s in out.symbols:
-            if s.top_level and s.kind in CLASS_KINDS:
+            if is_top_class(s):
                 self._by_tail.setdefault(last_word(s.name), []).append(s)
 
     def _remove(self, key: str) -> None:

@@ -10,8 +10,8 @@ import tree_sitter
 
 from offgrid.context.index import last_word
 from offgrid.context.languages import Language
-from offgrid.context.outline import FileOutline, Row, Symbol
-from offgrid.context.receiver import is_class, member_listing, snake_to_class
+from offgrid.context.outline import FileOutline, Row, Symbol, is_top_class
+from offgrid.context.receiver import member_listing, snake_to_class
 
 MAX_PER_NAME = 2  # definitions shown for one name
 MAX_AMBIGUOUS = 4  # a name defined in more places than this is skipped unless the file imports it
@@ -159,21 +159,24 @@ class Finder:
     def _members_of(self, name: str, imported: bool) -> list[tuple[str, Iterable[Row]]]:
         """`name.x`: the public members of name's class (the class itself, the type its declaration gives
         it, or the class its snake_case name spells), when another file defines that class."""
-        local, lookup = self.local, self.lookup
+        local = self.local
         if imported or name[:1].isupper():
-            classes = [s for s in lookup.definitions(name, local.family, local.path) if is_class(s)]
+            cls = self._class_named(name)
         elif name in self.types:
-            classes = [s for s in lookup.definitions(self.types[name], local.family, local.path) if is_class(s)]
+            cls = self._class_named(self.types[name])
         else:  # `prepared_request` is a PreparedRequest, however many other classes end in Request
             want = snake_to_class(name)
-            like = lookup.classes_like(last_word(name), local.family, local.path)
-            classes = [s for s in like if s.name.lower() == want]
-        if not classes:
+            like = self.lookup.classes_like(last_word(name), local.family, local.path)
+            cls = self._nearest([s for s in like if s.name.lower() == want])
+        if cls is None:
             return []
-        cls = _rank(classes, self.cur_dir, local.imported)[0]
+        listing = member_listing(cls, self.lookup.members, self._class_named)
+        return [(self.display(p), rows) for p, rows in listing]
 
-        def base(b: str) -> Symbol | None:
-            found = [s for s in lookup.definitions(b, local.family, local.path) if is_class(s)]
-            return _rank(found, self.cur_dir, local.imported)[0] if found else None
+    def _class_named(self, name: str) -> Symbol | None:
+        """The top-level class of that name in another file, nearest first (see _nearness)."""
+        local = self.local
+        return self._nearest([s for s in self.lookup.definitions(name, local.family, local.path) if is_top_class(s)])
 
-        return [(self.display(p), rows) for p, rows in member_listing(cls, lookup.members, base)]
+    def _nearest(self, symbols: list[Symbol]) -> Symbol | None:
+        return _rank(symbols, self.cur_dir, self.local.imported)[0] if symbols else None

@@ -204,6 +204,11 @@ def _public(name: str) -> bool:
     return not name.startswith("_") or name in ("__init__", "__call__")
 
 
+def is_top_class(s: Symbol) -> bool:
+    """A class, interface, enum or type at a file's top level: what a variable's type can name."""
+    return s.top_level and s.kind in CLASS_KINDS
+
+
 def _run(query: tree_sitter.Query | None, node: tree_sitter.Node) -> list[tuple[int, dict[str, list]]]:
     return tree_sitter.QueryCursor(query).matches(node) if query is not None else []
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 from offgrid.context.outline import CLASS_KINDS, Row, Symbol
 
-MAX_MEMBER_CHARS = 1200  # about 300 tokens: room for about 15 one-row method headers
+MAX_MEMBER_CHARS = 1200  # about 300 tokens: room for about 15 short method headers
 OWN_SHARE = 0.6  # of MAX_MEMBER_CHARS for the class's own members, when bases follow
 
 _TYPE = r"(?:[\w]+\.)*([A-Z]\w*)"  # `Converter`, `mod.Converter`: the class's own name
@@ -83,7 +83,3 @@ def member_listing(
         if len(rows) > 1:
             out.append((owner.path, rows))
     return out
-
-
-def is_class(s: Symbol) -> bool:
-    return s.kind in CLASS_KINDS and s.top_level
