@@ -4,7 +4,7 @@ from the current file, kept up to date with the index, and in the pack under the
 from pathlib import Path
 
 from offgrid.context.service import ContextService, ContextSettings
-from offgrid.context.similar import WINDOW, SimilarCode, occurrences, whole_blocks
+from offgrid.context.similar import WINDOW, SimilarCode, occurrences, query_text, whole_blocks
 
 CLIENT = """import json
 
@@ -128,3 +128,35 @@ def test_a_window_never_ends_inside_a_block_it_opened():
     assert whole_blocks(lines, 6) == lines[6:]  # the end of the file closes everything
     inside = ["def f(x):", "    if x:"] + ["        y = x"] * 20 + ["    return y"]
     assert whole_blocks(inside, 2) == inside[2:14]  # nothing closes within reach: the window as it is
+
+
+DOCUMENTED = '''def fetch_order(session, order_id):
+    """Fetch an order.
+
+    Uses session.get_json with Timeouts.SHORT, like every fetch.
+    """
+    # session.get_json retries on Timeouts.SHORT
+    return session.get_json(f"/orders/{order_id}", timeout=Timeouts.SHORT)
+'''
+
+PROSE_ONLY = '''"""How to fetch: call session.get_json(url, timeout=Timeouts.SHORT) and parse the response."""
+# session.get_json with Timeouts.SHORT is the usual call
+'''
+
+
+def test_comments_and_docstrings_neither_match_nor_show():
+    files = {"orders.py": DOCUMENTED, "guide.py": PROSE_ONLY}
+    index = SimilarCode()
+    for path, text in files.items():
+        index.add(path, text)
+    found = index.search("response = session.get_json(url, timeout=Timeouts.SHORT)", "x.py", read_from(files))
+    assert [w.path for w in found] == ["orders.py"]  # the file of prose alone has no code to show
+    shown = [t for _, t in found[0].rows]
+    assert any(t.strip().startswith("return session.get_json(") for t in shown)
+    assert not any('"""' in t or "#" in t or "Uses" in t for t in shown)
+
+
+def test_the_query_is_the_code_above_the_cursor_not_its_docstring():
+    lines = DOCUMENTED.split("\n")[:-2] + ["    response = session.", ""]
+    query = query_text(lines, 6, len(lines[6]), "orders.py")
+    assert query.split("\n") == ["def fetch_order(session, order_id):", "    response = session."]

@@ -22,7 +22,7 @@ from offgrid.context.mode import text_mode, tree_mode
 from offgrid.context.outline import FileOutline, Source, Symbol, outline
 from offgrid.context.pack import ContextPack, Count, Cursor, FileSnippet, assemble, build_pack, render
 from offgrid.context.recent import RecentChunks
-from offgrid.context.similar import QUERY_ROWS, Window
+from offgrid.context.similar import Window, query_text
 from offgrid.context.trees import DocumentTrees, encode
 from offgrid.context.walk import RecentFiles, WalkLimits, inside
 
@@ -257,7 +257,6 @@ class ContextService:
 
     def _similar(self, lines: list[str], row: int, column: int, path: str) -> list[Window]:
         """Windows of other files like the rows above the cursor (the cursor's row up to the cursor)."""
-        above = lines[max(0, row - QUERY_ROWS) : row] + [lines[row][:column] if row < len(lines) else ""]
         open_texts = {uri_to_path(u): d.text for u in self.trees.uris() if (d := self.trees.get(u)) is not None}
 
         def read(p: str) -> str | None:
@@ -267,7 +266,7 @@ class ContextService:
                 return None
             return self._texts.read(Path(p), self.index.limits)
 
-        return self.index.similar.search("\n".join(above), path, read)
+        return self.index.similar.search(query_text(lines, row, column, path), path, read)
 
     def _local_outline(self, uri: str, text: str) -> FileOutline | None:
         """The open document's cached outline, when the request is for its current text."""

@@ -15,12 +15,16 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import dropwhile
 
+from offgrid.context.languages import language_for
 from offgrid.context.outline import Row
+from offgrid.context.prose import CodeTexts, prose_rows
 
 WINDOW = 12  # rows per window
 STRIDE = 6  # windows overlap by half, so a usage is never cut in two
-QUERY_ROWS = 10  # rows above the cursor that describe what is being written
+QUERY_ROWS = 10  # rows of code above the cursor that describe what is being written
+QUERY_SPAN = 60  # how far up those rows are looked for, past docstrings and comments
 CANDIDATE_FILES = 6  # files whose windows are scored, chosen by the rare names they share
 COMMON = 0.5  # names in more than this share of files say nothing (self, None, return, i) ...
 COMMON_FROM = 8  # ... in a workspace of this many files or more (in a small one every name is in half the files)
@@ -38,6 +42,21 @@ _KEYWORD_WORDS = (
 _KEYWORDS = frozenset(_KEYWORD_WORDS.split())
 
 ReadText = Callable[[str], str | None]
+
+
+def comment_marker(path: str) -> str:
+    lang = language_for(None, path)
+    return lang.comment if lang else "#"
+
+
+def query_text(lines: list[str], row: int, column: int, path: str) -> str:
+    """The QUERY_ROWS rows of code above the cursor, and its row up to the cursor: what is being written.
+    Comments and docstrings are left out; a query taken from them finds other files' docs."""
+    start = max(0, row - QUERY_SPAN)
+    rows = lines[start:row] + [lines[row][:column] if row < len(lines) else ""]
+    prose = prose_rows(rows, comment_marker(path))
+    code = [t for i, t in enumerate(rows) if i not in prose or i == len(rows) - 1]
+    return "\n".join(code[-(QUERY_ROWS + 1) :])
 
 
 def names_in(text: str) -> set[str]:
@@ -92,6 +111,7 @@ class Window:
     path: str
     rows: tuple[Row, ...]
     score: float
+    first: int  # the window's first row (its own rows may start later: docs are left out)
 
 
 class SimilarCode:
@@ -104,6 +124,7 @@ class SimilarCode:
         self._postings: dict[str, list[int]] = {}
         self._next = 0
         self._lock = threading.Lock()
+        self._code = CodeTexts()
 
     def add(self, path: str, text: str) -> None:
         """(Re)index one file's names."""
@@ -163,10 +184,12 @@ class SimilarCode:
         query_weight = sum(weights.values())
         shared: list[tuple[float, str, int]] = []  # (weight of the query names a window has, path, first row)
         texts: dict[str, list[str]] = {}
+        prose: dict[str, frozenset[int]] = {}
         for path in paths:
-            text = read(path)
-            if text is None:
+            raw = read(path)
+            if raw is None:
                 continue
+            text, prose[path] = self._code.get(path, raw, comment_marker(path))  # docs do not count, nor show
             texts[path] = text.split("\n")
             by_window: dict[int, set[str]] = {}
             row, at = 0, 0
@@ -188,9 +211,14 @@ class SimilarCode:
         scored.sort(key=lambda x: (-x[0], x[1], x[2]))
         chosen: list[Window] = []
         for score, path, first in scored:  # overlapping windows of one file would show the same rows twice
-            if all(c.path != path or abs(c.rows[0][0] - first) >= WINDOW for c in chosen):
+            if all(c.path != path or abs(c.first - first) >= WINDOW for c in chosen):
                 rows = whole_blocks(texts[path], first)
-                chosen.append(Window(path, tuple((first + i, t[:200]) for i, t in enumerate(rows)), score))
+                shown = [(first + i, t[:200]) for i, t in enumerate(rows) if first + i not in prose[path]]
+                while shown and not shown[-1][1].strip():
+                    shown.pop()
+                code = tuple(dropwhile(lambda r: not r[1].strip(), shown))
+                if code:
+                    chosen.append(Window(path, code, score, first))
             if len(chosen) == k:
                 break
         return chosen

@@ -1,0 +1,48 @@
+"""Comments and docstrings are told from code by the text alone, per language, so that similar-code retrieval
+neither matches on them nor shows them."""
+
+from offgrid.context.prose import CodeTexts, code_only, prose_rows
+
+PY = '''def send(self, request):
+    """Send a given PreparedRequest.
+
+    :param proxies: the proxies to use
+    """
+    # Set defaults that the hooks can utilize
+    kwargs.setdefault("proxies", self.proxies)
+    query = """
+SELECT 1
+"""
+    return r"""raw one-liner"""
+'''
+
+
+def test_python_docstrings_comments_and_multirow_strings_are_prose():
+    lines = PY.split("\n")
+    prose = prose_rows(lines, "#")
+    assert prose == {1, 2, 3, 4, 5, 8, 9}  # `return r"""..."""` is code: a string that closes on its row
+    assert 7 not in prose  # `query = """` is code; the rows after it are data
+
+
+def test_c_block_comments_are_prose_and_preprocessor_rows_are_code():
+    lines = ["#include <stdio.h>", "/* Open the file.", " * Returns NULL on error.", " */", "// why", "f(x);"]
+    assert prose_rows(lines, "//") == {1, 2, 3, 4}
+
+
+def test_lua_and_ruby_use_their_own_markers():
+    assert prose_rows(["-- a note", "local x = f()", "# not lua"], "--") == {0}
+    assert prose_rows(["# a note", "x = f()", '"""not a ruby docstring"""'], "#") == {0, 2}
+
+
+def test_code_only_blanks_prose_rows_and_keeps_row_numbers():
+    text, prose = code_only(PY, "#")
+    assert text.split("\n")[6] == PY.split("\n")[6] and text.split("\n")[1] == ""
+    assert len(text.split("\n")) == len(PY.split("\n")) and 1 in prose
+    assert code_only("x = 1\n", "#") == ("x = 1\n", frozenset())
+
+
+def test_the_cache_answers_for_the_text_it_was_given():
+    cache = CodeTexts(size=1)
+    first = cache.get("a.py", PY, "#")
+    assert cache.get("a.py", PY, "#") is first
+    assert cache.get("a.py", "x = 1  # changed\n", "#")[0] == "x = 1  # changed\n"
