@@ -6,62 +6,49 @@ and a query taken from a docstring finds other docstrings. So retrieval scores a
 heuristic is enough here: it decides what to show, never what the code means.
 """
 
+import re
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 
-_BLOCK_COMMENT_ROWS = ("/*", "* ", "*/")  # where the line comment is `//`, block comments are prose too
-_QUOTES = ('"""', "'''")
-_STRING_PREFIXES = ("", "r", "b", "f", "u", "R", "B", "F", "U", "rb", "br", "Rb", "bR")
+_BLOCK_COMMENT_ROWS = ("/*", "* ", "*/", "*")  # where the line comment is `//`, block comments are prose too
+_TRIPLE = re.compile(r'"""|\'\'\'')
+_STRING_PREFIX = re.compile(r"[ \t]*[rRbBfFuU]{0,2}$")  # what may stand before a string that starts its row
 
 
-def _opens_docstring(stripped: str) -> str | None:
-    """The quote a row starting with a triple-quoted string opens (`\"\"\"Text`, `r'''`)."""
-    for quote in _QUOTES:
-        for p in _STRING_PREFIXES:
-            if stripped.startswith(p + quote):
-                return quote
-    return None
+def _comment_rows(comment: str) -> re.Pattern[str]:
+    markers = (comment, *_BLOCK_COMMENT_ROWS) if comment == "//" else (comment,)
+    alternatives = "|".join(re.escape(m) + ("$" if m == "*" else "") for m in markers)
+    return re.compile(rf"^[ \t]*(?:{alternatives})", re.MULTILINE)
 
 
-def prose_rows(lines: list[str], comment: str = "#") -> set[int]:
+def prose_rows(text: str, comment: str = "#") -> set[int]:
     """Rows that are only a comment (`comment` is the language's line comment marker), or part of a
-    triple-quoted string that starts its row (a docstring) or spans rows."""
-    comments = (comment, *_BLOCK_COMMENT_ROWS) if comment == "//" else (comment,)
-    quotes = _QUOTES if comment == "#" else ()
-    out: set[int] = set()
-    inside: str | None = None  # the quote of a multi-row string being read
-    for i, line in enumerate(lines):
-        s = line.strip()
-        if inside is not None:
-            out.add(i)
-            if inside in s:
-                inside = None
-            continue
-        if not s:
-            continue
-        quote = _opens_docstring(s) if quotes else None
-        if quote is not None:
-            out.add(i)
-            body = s[s.index(quote) + 3 :]
-            if quote not in body:
-                inside = quote
-            continue
-        if s.startswith(comments) or (s == "*" and comment == "//"):
-            out.add(i)
-            continue
-        for quote in quotes:  # `x = """` opens a string whose rows are data, not code
-            if s.count(quote) % 2 == 1:
-                inside = quote
-                break
+    triple-quoted string that starts its row (a docstring) or spans rows. Regular expressions find them:
+    files of thousands of rows are scanned on every pack."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    out = {bisect_right(starts, m.start()) - 1 for m in _comment_rows(comment).finditer(text)}
+    if comment != "#":
+        return out
+    at = 0
+    while (m := _TRIPLE.search(text, at)) is not None:
+        close = text.find(m.group(), m.end())
+        end = len(text) if close == -1 else close + 3
+        first, last = bisect_right(starts, m.start()) - 1, bisect_right(starts, end - 1) - 1
+        if _STRING_PREFIX.match(text, starts[first], m.start()):
+            out.update(range(first, last + 1))  # a docstring: all its rows
+        else:
+            out.update(range(first + 1, last + 1))  # `x = """`: the rows after the code that opens it
+        at = end
     return out
 
 
 def code_only(text: str, comment: str = "#") -> tuple[str, frozenset[int]]:
     """The text with its prose rows blanked (rows keep their numbers), and those rows."""
-    lines = text.split("\n")
-    prose = prose_rows(lines, comment)
+    prose = prose_rows(text, comment)
     if not prose:
         return text, frozenset()
+    lines = text.split("\n")
     return "\n".join("" if i in prose else t for i, t in enumerate(lines)), frozenset(prose)
 
 

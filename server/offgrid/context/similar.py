@@ -54,7 +54,7 @@ def query_text(lines: list[str], row: int, column: int, path: str) -> str:
     Comments and docstrings are left out; a query taken from them finds other files' docs."""
     start = max(0, row - QUERY_SPAN)
     rows = lines[start:row] + [lines[row][:column] if row < len(lines) else ""]
-    prose = prose_rows(rows, comment_marker(path))
+    prose = prose_rows("\n".join(rows), comment_marker(path))
     code = [t for i, t in enumerate(rows) if i not in prose or i == len(rows) - 1]
     return "\n".join(code[-(QUERY_ROWS + 1) :])
 
