@@ -1,7 +1,7 @@
 """Comments and docstrings are told from code by the text alone, per language, so that similar-code retrieval
 neither matches on them nor shows them."""
 
-from offgrid.context.prose import CodeTexts, code_only, prose_rows
+from offgrid.context.prose import ProseRows, prose_rows
 
 PY = '''def send(self, request):
     """Send a given PreparedRequest.
@@ -41,15 +41,8 @@ def test_lua_and_ruby_use_their_own_markers():
     assert prose_rows("# a note\nx = f()", "#") == {0}
 
 
-def test_code_only_blanks_prose_rows_and_keeps_row_numbers():
-    text, prose = code_only(PY, "#")
-    assert text.split("\n")[6] == PY.split("\n")[6] and text.split("\n")[1] == ""
-    assert len(text.split("\n")) == len(PY.split("\n")) and 1 in prose
-    assert code_only("x = 1\n", "#") == ("x = 1\n", frozenset())
-
-
 def test_the_cache_answers_for_the_text_it_was_given():
-    cache = CodeTexts(size=1)
+    cache = ProseRows(size=1)
     first = cache.get("a.py", PY, "#")
-    assert cache.get("a.py", PY, "#") is first
-    assert cache.get("a.py", "x = 1  # changed\n", "#")[0] == "x = 1  # changed\n"
+    assert cache.get("a.py", PY, "#") is first and 1 in first
+    assert cache.get("a.py", "x = 1\n# changed\n", "#") == {1}

@@ -19,7 +19,7 @@ from itertools import dropwhile
 
 from offgrid.context.languages import language_for
 from offgrid.context.outline import Row
-from offgrid.context.prose import CodeTexts, prose_rows
+from offgrid.context.prose import ProseRows, prose_rows
 
 WINDOW = 12  # rows per window
 STRIDE = 6  # windows overlap by half, so a usage is never cut in two
@@ -85,20 +85,25 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def whole_blocks(lines: list[str], first: int) -> list[str]:
+def whole_blocks(lines: list[str], first: int, prose: frozenset[int] = frozenset()) -> list[str]:
     """The window's rows up to the last one after which the code is back at the window's outer level (and not
     at a row closing a block): a block cut open (`for x in xs:` with its body beyond the window) would read as
-    code that never closes it, and the pack may show the same file's closing rows after it."""
+    code that never closes it, and the pack may show the same file's closing rows after it. Rows in `prose`
+    (comments, docstrings) count as blank."""
     rows = lines[first : first + WINDOW]
     if first + len(rows) >= len(lines):
         return rows  # the end of the file closes everything
-    base = min((_indent(r) for r in rows if r.strip()), default=0)
+
+    def code(k: int) -> bool:
+        return bool(lines[k].strip()) and k not in prose
+
+    base = min((_indent(lines[k]) for k in range(first, first + len(rows)) if code(k)), default=0)
     for end in range(len(rows), 0, -1):
-        k = first + end  # the first non-blank row after the window's first `end` rows (the rest is not copied)
-        while k < len(lines) and not lines[k].strip():
+        k = first + end  # the first row of code after the window's first `end` rows (the rest is not copied)
+        while k < len(lines) and not code(k):
             k += 1
         if k == len(lines) or (_indent(lines[k]) <= base and not _CLOSER.match(lines[k])):
-            return rows[:end] if any(r.strip() for r in rows[:end]) else rows
+            return rows[:end] if any(code(k) for k in range(first, first + end)) else rows
     return rows
 
 
@@ -124,7 +129,7 @@ class SimilarCode:
         self._postings: dict[str, list[int]] = {}
         self._next = 0
         self._lock = threading.Lock()
-        self._code = CodeTexts()
+        self._prose = ProseRows()
 
     def add(self, path: str, text: str) -> None:
         """(Re)index one file's names."""
@@ -189,12 +194,14 @@ class SimilarCode:
             raw = read(path)
             if raw is None:
                 continue
-            text, prose[path] = self._code.get(path, raw, comment_marker(path))  # docs do not count, nor show
-            texts[path] = text.split("\n")
+            texts[path] = raw.split("\n")
+            docs = prose[path] = self._prose.get(path, raw, comment_marker(path))  # docs do not count, nor show
             by_window: dict[int, set[str]] = {}
             row, at = 0, 0
-            for pos, name in occurrences(text, rare):
-                row, at = row + text.count("\n", at, pos), pos
+            for pos, name in occurrences(raw, rare):
+                row, at = row + raw.count("\n", at, pos), pos
+                if row in docs:
+                    continue
                 for first in (row - row % STRIDE - STRIDE, row - row % STRIDE):  # the two windows holding the row
                     if first >= 0 and row < first + WINDOW:
                         by_window.setdefault(first, set()).add(name)
@@ -204,7 +211,8 @@ class SimilarCode:
         shared.sort(key=lambda x: (-x[0], x[1], x[2]))
         scored = []
         for _, path, first in shared[: EXACT * k]:
-            names = names_in("\n".join(texts[path][first : first + WINDOW]))
+            code = (t for i, t in enumerate(texts[path][first : first + WINDOW], first) if i not in prose[path])
+            names = names_in("\n".join(code))
             weight = sum(w for n, w in weights.items() if n in names)
             # names the query lacks count at a small weight, so long windows of unrelated code do not win by size
             scored.append((weight / (query_weight + 0.1 * len(names - weights.keys())), path, first))
@@ -212,7 +220,7 @@ class SimilarCode:
         chosen: list[Window] = []
         for score, path, first in scored:  # overlapping windows of one file would show the same rows twice
             if all(c.path != path or abs(c.first - first) >= WINDOW for c in chosen):
-                rows = whole_blocks(texts[path], first)
+                rows = whole_blocks(texts[path], first, prose[path])
                 shown = [(first + i, t[:200]) for i, t in enumerate(rows) if first + i not in prose[path]]
                 while shown and not shown[-1][1].strip():
                     shown.pop()
