@@ -1,5 +1,8 @@
 """One test per filter, on documents written inline (║ cursor, ├model text┤)."""
 
+from dataclasses import replace
+
+from offgrid.complete.postprocess import postprocess
 from offgrid.complete.postprocess.drop_blank import drop_blank
 from offgrid.complete.postprocess.drop_duplicated import drop_duplicated
 from offgrid.complete.postprocess.limit_scope import limit_scope
@@ -91,3 +94,12 @@ def test_trim_dangling_header():
     assert run(trim_dangling_header, "def f(n):\n    ├x = 1\n    if n:┤\n    return x\n").text == "x = 1"
     assert run(trim_dangling_header, "def f(n):\n    ├x = 1\n    if n:┤\n        return x\n").text == "x = 1\n    if n:"
     assert run(trim_dangling_header, "def f(n):\n    ├if n:┤\n    return 1\n").text == "if n:"  # one line: asked for
+
+
+def test_a_call_opened_on_a_single_line_and_closed_below_survives_every_filter():
+    """The syntax tree asks for one line (`return st.` is a statement begun); the model opens a call and puts
+    its arguments one per line. The whole call is the suggestion, not the unclosed `times(` (which the syntax
+    check would drop, leaving nothing)."""
+    call = "times(\n        timezones=timezones(),\n    )"
+    cand, ctx = parse_marked(f"def f():\n    return st.├{call}\n\n\ndef g():┤\n    pass\n")
+    assert postprocess(cand, replace(ctx, multiline=False)).text == call

@@ -1,4 +1,5 @@
 from offgrid.complete.postprocess.stop_rules import (
+    MAX_OPEN_LINES,
     blank_after_statement,
     leaves_block,
     repeats_suffix,
@@ -78,3 +79,25 @@ def test_repeats_suffix_catches_a_rewrite_of_the_next_line_but_not_a_different_o
     assert rule("y = 1\n    for x in range(2, int(n ** 0.5)):\n") == len("y = 1")
     assert rule("y = 1\n    while x < n:\n") is None
     assert rule("for x in range(2, int(n ** 0.5)):\n") is None  # the first line is the user's request
+
+
+def test_single_line_runs_on_while_a_call_it_opened_is_open():
+    rule = single_line("    return st.", "")
+    call = "times(\n        timezones=timezones(),\n    )"
+    assert rule(call + "\nx = 1\n") == len(call)  # the line that closes the call ends it
+    assert rule("times(timezones=timezones())\n    )\n") == len("times(timezones=timezones())")
+    assert rule("times(\n        a,") is None  # still open: the next line may close it
+
+
+def test_brackets_already_on_the_line_count_and_comments_do_not_run_on():
+    assert single_line("f(a, ", ")")("b\nnext") == 1  # the editor's closing bracket is after the cursor
+    assert single_line("f(a, ", "")("b,\n  c)\nnext") == len("b,\n  c)")
+    assert single_line('print("(', '")')("x\ny") == 1  # a bracket inside a string opens nothing
+    ctx = ctx_of("x = 1  # see f(║ here\n")
+    assert not ctx.multiline and stop_rule(ctx)("a\nb") == 1
+
+
+def test_an_open_call_stops_after_max_open_lines():
+    text = "f(\n" + "    a,\n" * 20
+    cut = single_line()(text)
+    assert cut is not None and text[:cut].count("\n") == MAX_OPEN_LINES - 1

@@ -7,7 +7,7 @@ text to. Each returns its earliest cut, so the same rules can also trim a finish
 import difflib
 from collections.abc import Callable, Iterator
 
-from offgrid.complete.postprocess.context import CLOSERS, OPENERS, PostContext, indentation
+from offgrid.complete.postprocess.context import CLOSERS, OPENERS, PostContext, in_line_comment, indentation
 from offgrid.engine.generation import StopRule
 
 _BLOCK_OPENERS = (":", "{", "(", "[", " do", " then", "=>")
@@ -16,6 +16,7 @@ _CLOSING_WORDS = {"end", "fi", "done", "esac"}
 _LOOKAHEAD_LINES = 3
 _DISTINCTIVE_CHARS = 10
 _SIMILAR = 0.75  # difflib ratio above which a line is a rewrite of another
+MAX_OPEN_LINES = 8  # lines a single-line suggestion may run on while a bracket it opened is open
 
 
 def _complete_lines(typed: str, text: str) -> Iterator[tuple[int, str]]:
@@ -34,12 +35,39 @@ def _cut_before(offset: int) -> int:
     return max(0, offset - 1)
 
 
-def single_line() -> StopRule:
-    """Stop at the end of the first line (the cursor is in the middle of a line, or in a comment)."""
+def bracket_depth(text: str) -> int:
+    """Brackets opened and not closed in `text`, outside quotes (crude: a quote ends at its line's end)."""
+    depth, quote = 0, ""
+    for ch in text:
+        if ch == "\n":
+            quote = ""
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'`":
+            quote = ch
+        elif ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS:
+            depth -= 1
+    return depth
+
+
+def single_line(typed: str = "", rest: str = "") -> StopRule:
+    """Stop at the end of the first line (the cursor is in the middle of a line, or in a comment); but a call
+    or literal left open there (`st.times(` then its arguments one per line, as formatters write them) runs on
+    to the line that closes it, up to MAX_OPEN_LINES lines. `typed` and `rest` are the cursor line's text
+    before and after the cursor, whose brackets count too."""
 
     def rule(text: str) -> int | None:
-        i = text.find("\n")
-        return i if i >= 0 else None
+        start = 0
+        for _ in range(MAX_OPEN_LINES):
+            i = text.find("\n", start)
+            if i < 0:
+                return None
+            if bracket_depth(typed + text[:i] + rest) <= 0:
+                return i
+            start = i + 1
+        return start - 1
 
     return rule
 
@@ -187,5 +215,7 @@ MULTILINE_RULES: tuple[StopRules, ...] = (repeats_suffix, leaves_block, blank_af
 def stop_rule(ctx: PostContext) -> StopRule:
     """The streaming rule for a context: one line in single-line mode, else the end of the block."""
     if not ctx.multiline:
-        return single_line()
+        if in_line_comment(ctx.typed, ctx.language):
+            return single_line()
+        return single_line(ctx.typed, ctx.line_rest)
     return earliest(*(make(ctx) for make in MULTILINE_RULES))
