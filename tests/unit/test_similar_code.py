@@ -158,5 +158,5 @@ def test_comments_and_docstrings_neither_match_nor_show():
 
 def test_the_query_is_the_code_above_the_cursor_not_its_docstring():
     lines = DOCUMENTED.split("\n")[:-2] + ["    response = session.", ""]
-    query = query_text(lines, 6, len(lines[6]), "orders.py")
+    query = query_text(lines, 6, len(lines[6]), "#")
     assert query.split("\n") == ["def fetch_order(session, order_id):", "    response = session."]

@@ -42,8 +42,9 @@ class ContextSettings:
     # tokens of the pack spent on other files' code most like the lines being written (0: none)
     similar_tokens: int = 256
     # how other files are shown to the model: "comments" writes them as comments with a path header at the top
-    # of the prefix (any model; the better on `offgrid bench context` with Qwen2.5-Coder-0.5B), "repo" uses its
-    # repo-level tokens (<|repo_name|>, <|file_sep|>) where the vocabulary has them
+    # of the prefix (any model; within a case or two of "repo" on `offgrid bench context` with
+    # Qwen2.5-Coder-0.5B), "repo" uses its repo-level tokens (<|repo_name|>, <|file_sep|>) where the vocabulary
+    # has them
     format: str = "comments"
 
 
@@ -136,7 +137,8 @@ class ContextService:
 
     def members(self, owner: Symbol) -> list[Symbol]:
         """The definitions inside a class, from its file's open document or the index."""
-        found = next((o for o in self._open_outlines("") if o.path == owner.path), None) or self.index.file(owner.path)
+        opened = next((u for u in self.trees.uris() if uri_to_path(u) == owner.path), None)
+        found = (self._outline_of(opened) if opened is not None else None) or self.index.file(owner.path)
         if found is None:
             return []
         return [s for s in found.symbols if s.parent == owner.name and owner.line < s.line <= owner.end_line]
@@ -231,7 +233,7 @@ class ContextService:
             local = self._local_outline(uri, text) or outline(lang, tree, data, path)
             budget, counted = self.settings.max_tokens, self._memo(count)
             similar_budget = min(budget, self.settings.similar_tokens)
-            similar = self._similar(lines, row, column, path) if similar_budget > 0 else []
+            similar = self._similar(lines, row, column, path, lang.comment) if similar_budget > 0 else []
             chosen, stub, used, names = build_pack(
                 lang,
                 tree,
@@ -255,7 +257,7 @@ class ContextService:
         self.recent.note(uri, path, lines, row)  # the place being viewed, for completions in other files
         return pack
 
-    def _similar(self, lines: list[str], row: int, column: int, path: str) -> list[Window]:
+    def _similar(self, lines: list[str], row: int, column: int, path: str, comment: str) -> list[Window]:
         """Windows of other files like the rows above the cursor (the cursor's row up to the cursor)."""
         open_texts = {uri_to_path(u): d.text for u in self.trees.uris() if (d := self.trees.get(u)) is not None}
 
@@ -266,7 +268,7 @@ class ContextService:
                 return None
             return self._texts.read(Path(p), self.index.limits)
 
-        return self.index.similar.search(query_text(lines, row, column, path), path, read)
+        return self.index.similar.search(query_text(lines, row, column, comment), path, read)
 
     def _local_outline(self, uri: str, text: str) -> FileOutline | None:
         """The open document's cached outline, when the request is for its current text."""

@@ -44,17 +44,19 @@ _KEYWORDS = frozenset(_KEYWORD_WORDS.split())
 ReadText = Callable[[str], str | None]
 
 
-def comment_marker(path: str) -> str:
+def _comment_of(path: str) -> str:
+    """The line comment marker of the language a path names (`#` where none is known)."""
     lang = language_for(None, path)
     return lang.comment if lang else "#"
 
 
-def query_text(lines: list[str], row: int, column: int, path: str) -> str:
+def query_text(lines: list[str], row: int, column: int, comment: str) -> str:
     """The QUERY_ROWS rows of code above the cursor, and its row up to the cursor: what is being written.
-    Comments and docstrings are left out; a query taken from them finds other files' docs."""
+    Comments and docstrings (by the language's line `comment` marker) are left out; a query taken from them
+    finds other files' docs."""
     start = max(0, row - QUERY_SPAN)
     rows = lines[start:row] + [lines[row][:column] if row < len(lines) else ""]
-    prose = prose_rows("\n".join(rows), comment_marker(path))
+    prose = prose_rows("\n".join(rows), comment)
     code = [t for i, t in enumerate(rows) if i not in prose or i == len(rows) - 1]
     return "\n".join(code[-(QUERY_ROWS + 1) :])
 
@@ -195,7 +197,7 @@ class SimilarCode:
             if raw is None:
                 continue
             texts[path] = raw.split("\n")
-            docs = prose[path] = self._prose.get(path, raw, comment_marker(path))  # docs do not count, nor show
+            docs = prose[path] = self._prose.get(path, raw, _comment_of(path))  # docs do not count, nor show
             by_window: dict[int, set[str]] = {}
             row, at = 0, 0
             for pos, name in occurrences(raw, rare):
