@@ -4,12 +4,13 @@ import textwrap
 
 from offgrid.actions.clean import cut_at_fence, extract_code
 from offgrid.actions.definitions import Definition, definition_at
-from offgrid.actions.edit import leading_space, minimal_edit, reindent
+from offgrid.actions.edit import checked_edit, leading_space, reindent
 from offgrid.actions.plan import Plan, context_before, fenced
 from offgrid.actions.request import ActionRequest, ActionResult
 from offgrid.actions.settings import ActionSettings
-from offgrid.actions.syntax_check import check_still_parses
 from offgrid.errors import ActionRefused
+
+_EMPTY = "the model left the body empty"
 
 
 def completable(req: ActionRequest) -> Definition | None:
@@ -53,11 +54,7 @@ def plan_body(req: ActionRequest, settings: ActionSettings) -> Plan:
         if not body.strip() or body.strip() in ("pass", "..."):
             raise ActionRefused("the model wrote no body")
         new = reindent(body, d.body_indent) + "\n"  # the model's frame (dedented or not) does not matter
-        check_still_parses(req.text, req.text[: d.doc_end] + new + req.text[d.end :], req.language)
-        edit = minimal_edit(req.text, d.doc_end, d.end, new)
-        if edit is None:
-            raise ActionRefused("the model left the body empty")
-        return ActionResult(edit=edit)
+        return ActionResult(edit=checked_edit(req.text, d.doc_end, d.end, new, req.language, _EMPTY))
 
     return Plan(
         user=user,
@@ -93,11 +90,7 @@ def _plan_braces(req: ActionRequest, settings: ActionSettings, d: Definition) ->
         if not body.strip():
             raise ActionRefused("the model wrote no body")
         new = "\n" + reindent(body, d.body_indent) + "\n" + d.indent
-        check_still_parses(req.text, req.text[: d.body_start] + new + req.text[d.body_close :], req.language)
-        edit = minimal_edit(req.text, d.body_start, d.body_close, new)
-        if edit is None:
-            raise ActionRefused("the model left the body empty")
-        return ActionResult(edit=edit)
+        return ActionResult(edit=checked_edit(req.text, d.body_start, d.body_close, new, req.language, _EMPTY))
 
     return Plan(
         user=user,

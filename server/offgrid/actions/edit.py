@@ -4,6 +4,8 @@ import re
 import textwrap
 
 from offgrid.actions.request import TextEdit
+from offgrid.actions.syntax_check import check_still_parses
+from offgrid.errors import ActionRefused
 
 _LEADING = re.compile(r"^[ \t]*")
 
@@ -45,3 +47,13 @@ def minimal_edit(text: str, start: int, end: int, new: str) -> TextEdit | None:
     head = sum(len(line) for line in a[:i])
     tail = sum(len(line) for line in a[len(a) - j :])
     return TextEdit(start + head, end - tail, "".join(b[i : len(b) - j]))
+
+
+def checked_edit(text: str, start: int, end: int, new: str, language: str, unchanged: str) -> TextEdit:
+    """The minimal edit putting `new` in place of text[start:end], refused when the result parses worse than
+    the original or when nothing changes (`unchanged` says so to the user)."""
+    check_still_parses(text, text[:start] + new + text[end:], language)
+    edit = minimal_edit(text, start, end, new)
+    if edit is None:
+        raise ActionRefused(unchanged)
+    return edit

@@ -4,11 +4,10 @@ import textwrap
 
 from offgrid.actions.clean import cut_at_fence, extract_code
 from offgrid.actions.definitions import definition_at
-from offgrid.actions.edit import minimal_edit, reindent
+from offgrid.actions.edit import checked_edit, reindent
 from offgrid.actions.plan import Plan, comment_marker, context_before, fenced
 from offgrid.actions.request import ActionKind, ActionRequest, ActionResult
 from offgrid.actions.settings import ActionSettings
-from offgrid.actions.syntax_check import check_still_parses
 from offgrid.actions.targets import line_of, line_range, selected_lines
 from offgrid.errors import ActionRefused
 
@@ -70,11 +69,7 @@ def _plan(req: ActionRequest, settings: ActionSettings, start: int, end: int, in
             raise ActionRefused("the model returned no code")
         tail = "\n" if region.endswith("\n") else ""
         new = new.strip() if indent is None else reindent(new, indent) + tail
-        check_still_parses(req.text, req.text[:start] + new + req.text[end:], lang)
-        edit = minimal_edit(req.text, start, end, new)
-        if edit is None:
-            raise ActionRefused("the model left the code as it was")
-        return ActionResult(edit=edit)
+        return ActionResult(edit=checked_edit(req.text, start, end, new, lang, "the model left the code as it was"))
 
     return Plan(
         user=user,
