@@ -102,3 +102,27 @@ def test_bases_are_read_from_the_header():
     assert base_names(cls("class C(a.Base, Mixin, metaclass=M):")) == ["Base", "Mixin"]
     assert base_names(cls("public class C extends pkg.Base implements I {")) == ["Base"]
     assert base_names(cls("class C:")) == []
+
+
+WRITER = "class Writer:\n" + "".join(
+    f"    def add_{kind}_{field}(self, value: str) -> None: ...\n\n"
+    for kind in ("general", "model", "tensor", "sampling", "vocab", "dataset")
+    for field in ("name", "author", "version", "license", "url", "description")
+)  # 36 methods: more than a listing holds
+
+
+def test_a_class_too_big_to_list_shows_the_members_named_like_the_code_near_the_cursor(tmp_path: Path):
+    (tmp_path / "writer.py").write_text(WRITER)
+    svc = ContextService(ContextSettings(max_tokens=800, recent_chunks=0, similar_tokens=0), [tmp_path])
+    svc.index.build()
+    text = (
+        "def write(writer: Writer, dataset_entry: dict) -> None:\n"
+        '    writer.add_dataset_name(dataset_entry["name"])\n'
+        "    writer.\n"
+    )
+    pack = svc.for_cursor((tmp_path / "user.py").as_uri(), "python", text, 2, 11, 0, 2, count)
+    shown = "\n".join(f.text for f in pack.files if f.path == "writer.py")
+    listed = [line.split("(")[0].split()[-1] for line in shown.split("\n") if "def " in line]
+    assert "add_dataset_version" in listed and "add_dataset_license" in listed  # the dataset group, last in the class
+    assert 0 < len(listed) < 36  # not all fit
+    assert listed == sorted(listed, key=WRITER.index)  # shown in the class's order

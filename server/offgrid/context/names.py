@@ -11,7 +11,7 @@ import tree_sitter
 from offgrid.context.index import last_word
 from offgrid.context.languages import Language
 from offgrid.context.outline import FileOutline, Row, Symbol, is_top_class
-from offgrid.context.receiver import member_listing, snake_to_class
+from offgrid.context.receiver import member_listing, name_parts, snake_to_class
 
 MAX_PER_NAME = 2  # definitions shown for one name
 MAX_AMBIGUOUS = 4  # a name defined in more places than this is skipped unless the file imports it
@@ -170,7 +170,8 @@ class Finder:
             cls = self._nearest([s for s in like if s.name.lower() == want])
         if cls is None:
             return []
-        listing = member_listing(cls, self.lookup.members, self._class_named)
+        near = {part for n, (d, _, _) in self.refs.items() if d <= NEAR_ROWS for part in name_parts(n)}
+        listing = member_listing(cls, self.lookup.members, self._class_named, near)
         return [(self.display(p), rows) for p, rows in listing]
 
     def _class_named(self, name: str) -> Symbol | None:

@@ -20,6 +20,7 @@ _ANNOTATED = re.compile(r"\b([a-z_]\w*)\s*:\s*[\"']?(?:&\s*)?(?:mut\s+)?" + _TYP
 _CONSTRUCTED = re.compile(r"\b([a-z_]\w*)\s*:?=\s*(?:new\s+|&)?" + _TYPE + r"\s*[({]")
 _DECLARED = re.compile(r"\b([A-Z]\w*)(?:<[^<>;()]*>)?\s*[*&]?\s+([a-z_]\w*)\s*[=;,)]")
 _BASES = re.compile(r"\(([^()]*)\)\s*:?\s*$|\bextends\s+([\w.]+)")
+_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
 def declared_types(lines: Iterable[str]) -> dict[str, str]:
@@ -57,11 +58,29 @@ def header_rows(m: Symbol) -> list[Row]:
     return [(n, t) for n, t in m.sig if m.line <= n <= m.end_line and not t.lstrip().startswith("@")]
 
 
+def name_parts(name: str) -> set[str]:
+    """`add_dataset_author` -> {add, dataset, author}; `TokenStream` -> {token, stream}."""
+    return {p.lower() for p in _PARTS.findall(name)}
+
+
+def by_relevance(members: list[Symbol], words: set[str]) -> list[Symbol]:
+    """Members sharing the most name parts with the code near the cursor first, in source order otherwise:
+    a class with more members than fit shows those next to what the code uses (`add_dataset_author` nearby
+    brings `add_dataset_version`), not its first fifteen."""
+    if not words:
+        return members
+    return sorted(members, key=lambda m: -len(name_parts(m.name) & words))
+
+
 def member_listing(
-    cls: Symbol, members: Callable[[Symbol], list[Symbol]], bases: Callable[[str], Symbol | None]
+    cls: Symbol,
+    members: Callable[[Symbol], list[Symbol]],
+    bases: Callable[[str], Symbol | None],
+    words: set[str] | None = None,
 ) -> list[tuple[str, list[Row]]]:
     """The class's header and its public members' headers, then its bases' (one level), by
-    file, up to MAX_MEMBER_CHARS; the class's own take at most OWN_SHARE of it when it has bases. Empty when
+    file, up to MAX_MEMBER_CHARS; the class's own take at most OWN_SHARE of it when it has bases. When not all
+    fit, those whose names share parts with `words` (the code near the cursor) are chosen first. Empty when
     the class shows no member."""
     owners = [cls] + [b for name in base_names(cls) if (b := bases(name)) is not None and b.name != cls.name]
     out: list[tuple[str, list[Row]]] = []
@@ -70,7 +89,7 @@ def member_listing(
     for i, owner in enumerate(owners):
         cap = MAX_MEMBER_CHARS * OWN_SHARE if i == 0 and len(owners) > 1 else MAX_MEMBER_CHARS
         rows: list[Row] = [r for r in owner.rows if r[0] == owner.line]
-        for m in members(owner):
+        for m in by_relevance(members(owner), words or set()):
             if m.name in seen or (m.name.startswith("_") and m.name != "__init__"):
                 continue
             own = header_rows(m)
@@ -81,5 +100,5 @@ def member_listing(
             rows += own
             chars += cost
         if len(rows) > 1:
-            out.append((owner.path, rows))
+            out.append((owner.path, sorted(rows)))
     return out
