@@ -126,3 +126,17 @@ def test_a_class_too_big_to_list_shows_the_members_named_like_the_code_near_the_
     assert "add_dataset_version" in listed and "add_dataset_license" in listed  # the dataset group, last in the class
     assert 0 < len(listed) < 36  # not all fit
     assert listed == sorted(listed, key=WRITER.index)  # shown in the class's order
+
+
+def test_call_is_listed_as_public_as_the_class_stub_shows_it(tmp_path: Path):
+    (tmp_path / "hooks.py").write_text(
+        f"class Hook:\n    def __call__(self, value: str) -> str:\n{BODY}\n    def _private(self):\n{BODY}\n"
+        f"    def close(self) -> None:\n{BODY}"
+    )
+    svc = ContextService(ContextSettings(max_tokens=600, recent_chunks=0, similar_tokens=0), [tmp_path])
+    svc.index.build()
+    text = "def run(hook):\n    hook.\n"  # the class from the variable's name: Hook itself is not used here
+    pack = svc.for_cursor((tmp_path / "user.py").as_uri(), "python", text, 1, 9, 0, 1, count)
+    shown = "\n".join(f.text for f in pack.files if f.path == "hooks.py")
+    assert "def __call__(self, value: str) -> str: ..." in shown and "def close(self) -> None: ..." in shown
+    assert "_private" not in shown

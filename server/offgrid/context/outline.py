@@ -200,7 +200,8 @@ class _Extractor:
         return rows
 
 
-def _public(name: str) -> bool:
+def public_name(name: str) -> bool:
+    """A member a user of the class calls: not private, though `__init__` and `__call__` are."""
     return not name.startswith("_") or name in ("__init__", "__call__")
 
 
@@ -287,7 +288,7 @@ def _symbols(
         parent = parents[i]
         if parent is not None and kind != "constant":
             members.setdefault(parent, []).insert(0, own[i])
-            if _public(name):
+            if public_name(name):
                 member_sigs.setdefault(parent, []).insert(0, sigs[i])
     # 2. prefix the headers (and closing rows) of the scopes around each definition
     scope_keys = {node_key(s): s for s in scopes}

@@ -10,7 +10,7 @@ languages: `converter: Converter` (Python, TypeScript, Rust), `x = Foo(...)`, `x
 import re
 from collections.abc import Callable, Iterable
 
-from offgrid.context.outline import CLASS_KINDS, Row, Symbol
+from offgrid.context.outline import CLASS_KINDS, Row, Symbol, public_name
 
 MAX_MEMBER_CHARS = 1200  # about 300 tokens: room for about 15 short method headers
 OWN_SHARE = 0.6  # of MAX_MEMBER_CHARS for the class's own members, when bases follow
@@ -90,7 +90,7 @@ def member_listing(
         cap = MAX_MEMBER_CHARS * OWN_SHARE if i == 0 and len(owners) > 1 else MAX_MEMBER_CHARS
         rows: list[Row] = [r for r in owner.rows if r[0] == owner.line]
         for m in by_relevance(members(owner), words or set()):
-            if m.name in seen or (m.name.startswith("_") and m.name != "__init__"):
+            if m.name in seen or not public_name(m.name):
                 continue
             own = header_rows(m)
             cost = sum(len(t) + 1 for _, t in own)
