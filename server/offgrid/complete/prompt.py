@@ -124,10 +124,11 @@ def held_back(tokenize: Tokenize, piece: Piece, typed: str) -> tuple[list[int], 
         kept: list[int] = []
         spelled = b""
         for t in tokenize(typed + _NEXT):
-            if len(spelled) + len(piece(t)) >= len(data):
+            bit = piece(t)
+            if len(spelled) + len(bit) >= len(data):
                 break
             kept.append(t)
-            spelled += piece(t)
+            spelled += bit
         if data.startswith(spelled):  # a tokenizer that adds a leading space, say, gets the plain split below
             return kept, data[len(spelled) :]
     ids = tokenize(typed)
