@@ -5,11 +5,10 @@ import textwrap
 
 from offgrid.actions.clean import cut_at_fence
 from offgrid.actions.definitions import Definition
-from offgrid.actions.edit import reindent
+from offgrid.actions.edit import checked_edit, reindent
 from offgrid.actions.plan import Plan, context_before, fenced
-from offgrid.actions.request import ActionRequest, ActionResult, TextEdit
+from offgrid.actions.request import ActionRequest, ActionResult
 from offgrid.actions.settings import ActionSettings
-from offgrid.actions.syntax_check import check_still_parses
 from offgrid.engine.generation import StopRule
 from offgrid.errors import ActionRefused
 
@@ -59,8 +58,9 @@ def plan_doc_comment(req: ActionRequest, settings: ActionSettings, d: Definition
         if not lines or not "".join(line.strip(" /*#-") for line in lines):
             raise ActionRefused("the model wrote no doc comment")
         new_text = reindent("\n".join(lines), d.indent) + "\n"
-        check_still_parses(req.text, req.text[: d.start] + new_text + req.text[d.start :], req.language)
-        return ActionResult(edit=TextEdit(d.start, d.start, new_text))
+        return ActionResult(
+            edit=checked_edit(req.text, d.start, d.start, new_text, req.language, "the model wrote no doc comment")
+        )
 
     return Plan(
         user=user,

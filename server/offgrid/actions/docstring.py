@@ -6,10 +6,10 @@ import textwrap
 
 from offgrid.actions.definitions import Definition, definition_at
 from offgrid.actions.doc_comment import plan_doc_comment
+from offgrid.actions.edit import checked_edit
 from offgrid.actions.plan import Plan, context_before, fenced
-from offgrid.actions.request import ActionRequest, ActionResult, TextEdit
+from offgrid.actions.request import ActionRequest, ActionResult
 from offgrid.actions.settings import ActionSettings
-from offgrid.actions.syntax_check import check_still_parses
 from offgrid.errors import ActionRefused
 
 DOCSTRING_TOKENS = 200
@@ -62,8 +62,11 @@ def plan_docstring(req: ActionRequest, settings: ActionSettings) -> Plan:
         else:
             doc[0] += '"""'
         new_text = "\n".join(doc) + "\n"
-        check_still_parses(req.text, req.text[: d.body_start] + new_text + req.text[d.body_start :], req.language)
-        return ActionResult(edit=TextEdit(d.body_start, d.body_start, new_text))
+        return ActionResult(
+            edit=checked_edit(
+                req.text, d.body_start, d.body_start, new_text, req.language, "the model wrote no docstring"
+            )
+        )
 
     return Plan(
         user=user,
