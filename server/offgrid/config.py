@@ -1,19 +1,28 @@
 """offgrid's settings: one nested dataclass model with defaults, read from LSP initializationOptions or the
-`offgrid` workspace configuration section (camelCase keys), the CLI, and the environment."""
+`offgrid` workspace configuration section (camelCase keys), the CLI, and the environment.
+
+Every settings class lives here and the layers below import theirs from here; this module imports none of them,
+so reading settings loads no model code (a remote-only setup never imports llama.cpp)."""
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 from cattrs.v import format_exception
 
-from offgrid.actions.settings import ActionSettings
-from offgrid.complete.pipeline import CompletionSettings
-from offgrid.context.service import ContextSettings
-from offgrid.engine.backends import BACKENDS, RemoteSettings
-from offgrid.models.presets import DEFAULT_PRESET
+from offgrid.models.presets import DEFAULT_PRESET  # a leaf module: the settings pull in no model code
+
+BACKENDS = ("local", "infill", "openai")  # the values of `backend` (see Settings)
+
+MODEL_ENV = "OFFGRID_MODEL"  # the model's path or preset, below the --model flag and above the client's settings
+
+# The completion prompt's windows, written once: CompletionSettings' defaults, and those of the prompt budget and
+# the infill request built from them.
+DEFAULT_PREFIX_TOKENS = 1024
+DEFAULT_SUFFIX_TOKENS = 256
+DEFAULT_WINDOW_STEP = 16  # the prefix window drops lines from the top this many at a time
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,68 @@ class EngineSettings:
     # the file must not change while the server runs (truncating a mapped file kills the process). When it is
     # seen changed, the server stops using the model and says so.
     mmap: bool = False
+
+
+@dataclass(frozen=True)
+class CompletionSettings:
+    """Windows, budgets and caps for inline completion."""
+
+    prefix_lines: int = 128
+    suffix_lines: int = 32
+    window_step: int = DEFAULT_WINDOW_STEP
+    prefix_tokens: int = DEFAULT_PREFIX_TOKENS
+    suffix_tokens: int = DEFAULT_SUFFIX_TOKENS
+    max_tokens: int = 128
+    prompt_time_ms: int | None = 10_000
+    generate_time_ms: int | None = 1_500
+    reuse_suggestions: bool = True  # answer typed-through suggestions from memory, without the model
+    prefetch: bool = True  # while idle, compute the next suggestion as if the shown one were accepted
+    invoked_items: int = 3  # suggestions for an explicit request (one while typing)
+
+
+@dataclass(frozen=True)
+class ContextSettings:
+    """What goes into the prompt besides the local window, and how much of the workspace is indexed."""
+
+    enabled: bool = True
+    max_tokens: int = 512  # the pack's budget (the local prefix and suffix windows have their own)
+    index_workspace: bool = True
+    max_files: int = 5000
+    max_file_bytes: int = 1 << 20
+    recent_chunks: int = 8
+    # tokens of the pack spent on other files' code most like the lines being written (0: none)
+    similar_tokens: int = 256
+    # how other files are shown to the model: "comments" writes them as comments with a path header at the top
+    # of the prefix (any model; within a case or two of "repo" on `offgrid bench context` with
+    # Qwen2.5-Coder-0.5B), "repo" uses its repo-level tokens (<|repo_name|>, <|file_sep|>) where the vocabulary
+    # has them
+    format: str = "comments"
+
+
+@dataclass(frozen=True)
+class ActionSettings:
+    """Limits and scheduling for code actions."""
+
+    max_selection_lines: int = 500  # larger selections are refused with a message
+    max_tokens: int = 512  # longest answer
+    max_prompt_tokens: int = 4096  # a longer prompt (a huge function, a long selection) is refused with a message
+    context_lines: int = 20  # lines before the code shown to the model as context
+    preempt: bool = True  # completions stop a running action between tokens; it resumes afterwards
+    message_chars: int = 240  # explanations up to this long are a message, longer ones a markdown document
+
+
+@dataclass(frozen=True)
+class RemoteSettings:
+    """Where the model server is and how to talk to it. The API key itself is never a setting."""
+
+    url: str = ""  # base URL, e.g. http://127.0.0.1:8080 (a trailing /v1 is fine for "openai")
+    model: str = ""  # model name sent to /v1/completions ("": the server's first model)
+    fim: str = ""  # "openai" only: FIM format or preset name ("": from the model name, then `preset`)
+    api_key_env: str = ""  # name of the environment variable that holds the API key ("": no key)
+    connect_timeout_ms: int = 3_000
+    read_timeout_ms: int = 15_000  # longest silence while the server evaluates the prompt or generates
+    verify_tls: bool = True
+    ca_bundle: str = ""  # a CA bundle file for servers with a private certificate authority
 
 
 @dataclass(frozen=True)
@@ -63,8 +134,14 @@ class Settings:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")
 
     def model_choice(self) -> str:
-        """The path or preset to load: the `OFFGRID_MODEL` environment variable, then `model`, then `preset`."""
-        return os.environ.get("OFFGRID_MODEL") or self.model or self.preset
+        """The path or preset to load: `model` (see `with_model_flag`), then `preset`."""
+        return self.model or self.preset
+
+
+def with_model_flag(settings: Settings, flag: str | None) -> Settings:
+    """The settings with `model` in the documented order: the `--model` flag, then the `OFFGRID_MODEL`
+    environment variable, then the client's `model` (initializationOptions or workspace settings)."""
+    return replace(settings, model=flag or os.environ.get(MODEL_ENV) or settings.model)
 
 
 def _camel(name: str) -> str:

@@ -19,7 +19,7 @@ from offgrid.complete.pipeline import Completer
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.config import Settings
 from offgrid.context.service import ContextService
-from offgrid.engine.backends.http import HttpBackend
+from offgrid.engine.backends.http_backend import HttpBackend
 from offgrid.engine.backends.remote import make_remote_backend
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
@@ -57,7 +57,7 @@ class ModelHost:
     def __init__(
         self, settings: Settings, progress: Progress | None = None, context: ContextService | None = None
     ) -> None:
-        self.settings = settings
+        self.settings = settings  # the caller's resolved settings (the language server's own object), not a copy
         self.context = context
         self.state = HostState.LOADING
         self.error: str | None = None

@@ -11,6 +11,18 @@ URI = "file:///work/example.py"
 MODEL_ONLY = {"completion": {"reuseSuggestions": False, "prefetch": False}}  # for exact token accounting
 
 
+def assert_suggestions_at(
+    result: types.InlineCompletionList | None, line: int, character: int, may_be_empty: bool = False
+) -> None:
+    """The handler always answers a list (never None). The letters model always writes a word, so there is at
+    least one item unless `may_be_empty`; each has text and starts at the (clamped) cursor."""
+    assert isinstance(result, types.InlineCompletionList), result
+    assert may_be_empty or result.items, result
+    for item in result.items:
+        assert isinstance(item.insert_text, str) and item.insert_text, item
+        assert item.range is not None and item.range.start == types.Position(line, character), item
+
+
 async def test_initialize_advertises_inline_completion(tiny_model):
     async with running_server(str(tiny_model)) as client:
         caps = client.init_result.capabilities
@@ -20,14 +32,11 @@ async def test_initialize_advertises_inline_completion(tiny_model):
         assert st["state"] == "ready" and st["model"]["fim"] == "qwen2.5-coder"
 
 
-async def test_completion_item_starts_at_the_cursor(tiny_model):
-    async with running_server(str(tiny_model)) as client:
+async def test_completion_item_starts_at_the_cursor(letters_model):
+    async with running_server(str(letters_model)) as client:
         await wait_ready(client)
         open_doc(client, URI, "def f(x):\n    return x\n")
-        result = await complete(client, URI, 1, 11, invoked=True)
-        assert result is not None
-        for item in result.items:
-            assert item.range.start == types.Position(1, 11)
+        assert_suggestions_at(await complete(client, URI, 1, 11, invoked=True), 1, 11)
 
 
 async def test_typing_along_a_line_evaluates_a_few_tokens_per_keystroke(tiny_model):
@@ -47,8 +56,8 @@ async def test_typing_along_a_line_evaluates_a_few_tokens_per_keystroke(tiny_mod
             assert last["reused"] >= first["promptTokens"] - 4
 
 
-async def test_incremental_changes_with_emoji_and_cjk_keep_positions_in_utf16(tiny_model):
-    async with running_server(str(tiny_model)) as client:
+async def test_incremental_changes_with_emoji_and_cjk_keep_positions_in_utf16(letters_model):
+    async with running_server(str(letters_model)) as client:
         await wait_ready(client)
         open_doc(client, URI, 's = "😀漢字"\n')
         # insert after the closing quote: UTF-16 column 9 (the emoji takes two units)
@@ -56,34 +65,47 @@ async def test_incremental_changes_with_emoji_and_cjk_keep_positions_in_utf16(ti
         result = await complete(client, URI, 0, 13, invoked=True)
         st = await status(client)
         assert st["documents"] == 1
-        assert result is not None
-        for item in result.items:
-            assert item.range.start == types.Position(0, 13)
+        assert_suggestions_at(result, 0, 13)
 
 
-async def test_bad_positions_and_unknown_documents_get_empty_answers(tiny_model):
-    async with running_server(str(tiny_model)) as client:
+async def test_bad_positions_and_unknown_documents_get_empty_answers(letters_model):
+    async with running_server(str(letters_model)) as client:
         await wait_ready(client)
         assert (await complete(client, "file:///not/open.py", 0, 0)).items == ()
         open_doc(client, URI, "")
-        assert (await complete(client, URI, 0, 0)) is not None  # empty document
+        assert_suggestions_at(await complete(client, URI, 0, 0), 0, 0)  # empty document
         open_doc(client, URI, "x = 1\n")
-        assert (await complete(client, URI, 500, 500)) is not None  # past the end: clamped, no crash
+        # past the end: clamped to the last (empty) line, no crash
+        assert_suggestions_at(await complete(client, URI, 500, 500), 1, 0)
         assert (await status(client))["state"] == "ready"
 
 
-async def test_huge_and_binary_documents_do_not_break_the_server(tiny_model):
-    async with running_server(str(tiny_model)) as client:
+async def test_huge_and_binary_documents_do_not_break_the_server(letters_model):
+    async with running_server(str(letters_model)) as client:
         await wait_ready(client)
         huge = "x = 1\n" * (5 * 1024 * 1024 // 6)
         open_doc(client, URI, huge)
-        assert (await complete(client, URI, 400_000, 3)) is not None
+        # over the 4 MiB cap (maxDocumentBytes): an empty answer, the model never asked, and one warning
+        assert (await complete(client, URI, 400_000, 3)).items == ()
+        change_doc(client, URI, 2, (0, 0), (0, 0), "y")  # still over: no second warning
+        assert (await complete(client, URI, 0, 1)).items == ()
+        assert (await status(client))["answers"] == {}
+        capped = [m for m in client.messages if "maxDocumentBytes" in m.message]
+        assert [(m.type, m.message) for m in capped] == [
+            (
+                types.MessageType.Warning,
+                "offgrid: example.py is 5.0 MB, over the 4.0 MB limit (setting maxDocumentBytes): "
+                "no suggestions or actions in it",
+            )
+        ]
         open_doc(client, "file:///work/blob.bin", "\x00\x01\x02\ufffd" * 1000, language="plaintext")
-        assert (await complete(client, "file:///work/blob.bin", 0, 10)) is not None
-        one_line = "y" * 3_000_000
+        assert_suggestions_at(await complete(client, "file:///work/blob.bin", 0, 10), 0, 10)
+        one_line = "y" * 3_000_000  # under the cap: the model is asked (a word inside a word may be dropped)
         open_doc(client, "file:///work/minified.js", one_line, language="javascript")
-        assert (await complete(client, "file:///work/minified.js", 0, 1_500_000)) is not None
+        minified = await complete(client, "file:///work/minified.js", 0, 1_500_000)
+        assert_suggestions_at(minified, 0, 1_500_000, may_be_empty=True)
         assert (await status(client))["state"] == "ready"
+        assert len([m for m in client.messages if "maxDocumentBytes" in m.message]) == 1
 
 
 @pytest.mark.parametrize("kind", ["missing", "not-gguf", "unknown-arch"])

@@ -6,9 +6,10 @@ where users most often ask for one."""
 from pathlib import Path
 
 import pytest
-from offgrid.complete.pipeline import Completer, CompletionSettings
+from offgrid.complete.pipeline import Completer
 from offgrid.complete.prompt import held_back
 from offgrid.complete.request import CompletionRequest
+from offgrid.config import CompletionSettings
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
 

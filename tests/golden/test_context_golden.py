@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-from offgrid.context.service import ContextService, ContextSettings
+from offgrid.config import ContextSettings
+from offgrid.context.service import ContextService
 
 from tests.support.context import FIXTURES, pack_text, workspace
 

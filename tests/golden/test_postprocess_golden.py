@@ -9,7 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from offgrid.complete.postprocess import postprocess, stop_rule
+from offgrid.complete.postprocess import postprocess
+from offgrid.complete.stop_rules import stop_rule
 
 from tests.support.marked import parse_marked
 

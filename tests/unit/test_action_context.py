@@ -4,9 +4,9 @@ from types import SimpleNamespace
 
 from offgrid.actions.request import ActionKind, ActionRequest
 from offgrid.actions.rewrite import plan_fix
-from offgrid.actions.settings import ActionSettings
+from offgrid.config import ActionSettings
 from offgrid.context.service import ContextService
-from offgrid.lsp.code_actions import _related_code
+from offgrid.lsp.action_requests import _related_code
 from offgrid.lsp.documents import Document
 
 GEOMETRY = "def circle_area(radius: float) -> float:\n    return 3.14159 * radius * radius\n"

@@ -9,7 +9,7 @@ from offgrid.actions.plan import Plan, fenced
 from offgrid.actions.request import ActionKind, ActionRequest, ActionResult, TextEdit
 from offgrid.actions.rewrite import plan_fix, plan_rewrite
 from offgrid.actions.runner import check_region
-from offgrid.actions.settings import ActionSettings
+from offgrid.config import ActionSettings
 from offgrid.errors import ActionRefused
 
 INJECTION = '''def cleanup(path):

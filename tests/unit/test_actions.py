@@ -10,9 +10,9 @@ from offgrid.actions.docstring import plan_docstring
 from offgrid.actions.edit import minimal_edit, reindent
 from offgrid.actions.request import ActionKind, ActionRequest, TextEdit
 from offgrid.actions.rewrite import plan_fix, plan_rewrite
-from offgrid.actions.settings import ActionSettings
 from offgrid.actions.syntax_check import error_count
 from offgrid.actions.targets import selected_lines
+from offgrid.config import ActionSettings
 from offgrid.errors import ActionRefused
 
 SETTINGS = ActionSettings()

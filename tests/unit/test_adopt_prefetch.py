@@ -10,7 +10,8 @@ import pytest
 from offgrid.complete.request import Suggestion
 from offgrid.engine.generation import Generation
 from offgrid.engine.worker import PRIORITY_PREFETCH, Worker
-from offgrid.lsp.inline_completion import Prefetching, _adopt_prefetch
+from offgrid.lsp.prefetch import adopt_prefetch
+from offgrid.lsp.state import Prefetching
 
 URI, TEXT, OFFSET = "file:///a.py", "x = 1\n", 6
 
@@ -44,7 +45,7 @@ def prefetch(worker: Worker, result: Suggestion, release: threading.Event, multi
 async def test_a_running_prefetch_after_a_one_line_suggestion_is_waited_for(worker):
     release = threading.Event()
     ls = server(prefetch(worker, answer("y = 2", "stop_rule"), release))
-    waiting = asyncio.ensure_future(_adopt_prefetch(ls, URI, TEXT, OFFSET))
+    waiting = asyncio.ensure_future(adopt_prefetch(ls, URI, TEXT, OFFSET))
     await asyncio.sleep(0.1)
     assert not waiting.done()
     release.set()
@@ -54,14 +55,14 @@ async def test_a_running_prefetch_after_a_one_line_suggestion_is_waited_for(work
 async def test_a_running_prefetch_after_a_suggestion_of_several_lines_is_not_waited_for(worker):
     release = threading.Event()  # never set: the prefetch would run until stopped
     ls = server(prefetch(worker, answer("y = 2", "stop_rule"), release, multiline=True))
-    assert await asyncio.wait_for(_adopt_prefetch(ls, URI, TEXT, OFFSET), 1) is None
+    assert await asyncio.wait_for(adopt_prefetch(ls, URI, TEXT, OFFSET), 1) is None
     ls.prefetching.job.cancel()
 
 
 async def test_an_empty_answer_the_model_ended_is_the_answer_but_one_cut_by_time_is_not(worker):
     release = threading.Event()
     release.set()
-    ended = await _adopt_prefetch(server(prefetch(worker, answer("", "stop_rule"), release)), URI, TEXT, OFFSET)
+    ended = await adopt_prefetch(server(prefetch(worker, answer("", "stop_rule"), release)), URI, TEXT, OFFSET)
     assert ended is not None and ended.text == ""
-    timed = await _adopt_prefetch(server(prefetch(worker, answer("", "time"), release)), URI, TEXT, OFFSET)
+    timed = await adopt_prefetch(server(prefetch(worker, answer("", "time"), release)), URI, TEXT, OFFSET)
     assert timed is None

@@ -1,6 +1,7 @@
 """The context service: sticky packs while typing, open documents over the index, budgets, odd input."""
 
-from offgrid.context.service import ContextService, ContextSettings
+from offgrid.config import ContextSettings
+from offgrid.context.service import ContextService
 
 LIB = "def parse_config(path: str, strict: bool = False) -> dict:\n    '''Read a config file.'''\n    return {}\n"
 MAIN = "from lib import parse_config\n\n\ndef load(p):\n    cfg = parse_config(p)\n    \n\n\ndef other():\n    pass\n"

@@ -1,7 +1,7 @@
 """The language registry, one-shot parsing and error counting."""
 
 import pytest
-from offgrid.context.languages import PURPOSES, all_languages, language_for
+from offgrid.context.languages import PURPOSES, all_languages, in_line_comment, language_for, line_comment
 from offgrid.context.syntax import error_count, parse
 
 IDS = {
@@ -40,6 +40,15 @@ def test_unknown_language_is_none():
     assert language_for(None, "notes.txt") is None
     assert language_for(None) is None
     assert parse("anything", "cobol") is None
+
+
+def test_one_table_gives_comment_markers_with_or_without_a_grammar():
+    grammars = ("python", "ruby", "lua", "go", "typescriptreact")
+    assert [language_for(i).comment for i in grammars] == ["#", "#", "--", "//", "//"]
+    assert [line_comment(i) for i in ("python", "shellscript", "r", "yaml", "sql", "haskell", "c", "cobol")] == [
+        "#", "#", "#", "#", "--", "--", "//", "//",
+    ]  # fmt: skip
+    assert in_line_comment("x = 1  # the ", "python") and not in_line_comment("x = 1  # the ", "go")
 
 
 def test_every_language_loads_with_all_query_files():

@@ -1,8 +1,9 @@
 """What the pack looks up for the names around a cursor: signatures of other files' definitions, a rare member
 with its class's other members, imported names before far guesses, and no out-of-place nested imports."""
 
+from offgrid.config import ContextSettings
 from offgrid.context.names import priority
-from offgrid.context.service import ContextService, ContextSettings
+from offgrid.context.service import ContextService
 
 FORMAT = '''class HelpFormatter:
     """Formats help pages."""

@@ -3,8 +3,9 @@ found from x's declaration nearby, or from its snake_case name when many classes
 
 from pathlib import Path
 
+from offgrid.config import ContextSettings
 from offgrid.context.receiver import base_names, declared_types
-from offgrid.context.service import ContextService, ContextSettings
+from offgrid.context.service import ContextService
 
 BODY = "".join(f"        step_{i} = {i}\n" for i in range(8))  # long classes: their stubs are not shown whole
 CONVERTERS = f'''class BaseConverter:

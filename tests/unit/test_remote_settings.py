@@ -1,8 +1,7 @@
 """Backend settings: parsing, validation, and the API key read from the environment only."""
 
-from offgrid.config import Settings, parse_settings
-from offgrid.engine.backends.http import RemoteSettings, api_key
-from offgrid.engine.backends.remote import make_remote_backend
+from offgrid.config import RemoteSettings, Settings, parse_settings
+from offgrid.engine.backends.remote import api_key, make_remote_backend
 
 
 def test_remote_settings_parse_from_camel_case():

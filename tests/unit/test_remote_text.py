@@ -3,29 +3,42 @@
 import re
 
 import pytest
-from offgrid.complete.postprocess.stop_rules import single_line
-from offgrid.engine.backends.base import ExtraFile, InfillRequest, RepoContext
-from offgrid.engine.backends.http import check_url, is_loopback, plain_http_warning
+from offgrid.complete.fit import CHARS, Fitted, fit_prefix, fit_suffix
+from offgrid.complete.prompt import Pieces, hold_back_space, render_infill, render_text
+from offgrid.complete.stop_rules import single_line
+from offgrid.context.pack import ContextPack, FileSnippet
+from offgrid.engine.backends.base import InfillRequest, TextPrompt
 from offgrid.engine.backends.llama_infill import infill_body
 from offgrid.engine.backends.openai_completions import choose_template, completion_body, completions_root
-from offgrid.engine.backends.streamed import Collector, after_held, fit_prefix, fit_suffix, hold_back_space
-from offgrid.engine.fim_text import TEMPLATES, render_fim, template_for
+from offgrid.engine.backends.remote import check_url, is_loopback, plain_http_warning
+from offgrid.engine.backends.streamed import Collector, after_held
+from offgrid.engine.fim import TEMPLATES, template_for
 from offgrid.errors import RemoteError
+
+
+def _prefix(text: str, tokens: int, step: int) -> str:
+    return fit_prefix(CHARS, text, tokens, step).text()  # four characters a token
+
+
+def _suffix(text: str, tokens: int) -> str:
+    return fit_suffix(CHARS, text, tokens).text()
 
 
 def test_prefix_window_drops_whole_lines_in_steps():
     text = "".join(f"line {i}\n" for i in range(40))  # 7 or 8 characters a line
-    cut = fit_prefix(text, 100, 4)
+    cut = _prefix(text, 25, 4)
     assert cut.startswith("line ") and cut.endswith("line 39\n") and len(cut) <= 100
     first = int(cut.split("\n")[0].split()[1])
     assert first % 4 == 0  # starts on a step boundary, so small cursor moves keep the server's cached prompt
-    assert fit_prefix(text, 100, 4) == fit_prefix(text + "", 101, 4)  # a little more room changes nothing
-    assert fit_prefix("x" * 50 + "\n", 10, 4) == "x" * 9 + "\n"  # one long line: its tail
+    assert _prefix(text, 25, 4) == _prefix(text, 26, 4)  # a little more room changes nothing
+    assert _prefix("x" * 50 + "\n", 3, 4) == "x" * 11 + "\n"  # one long line: its tail
 
 
-def test_suffix_window_cuts_at_a_line_end():
-    assert fit_suffix("ab\ncd\nef", 100) == "ab\ncd\nef"
-    assert fit_suffix("ab\ncd\nef", 6) == "ab\ncd"
+def test_suffix_window_holds_whole_lines():
+    assert _suffix("ab\ncd\nef", 100) == "ab\ncd\nef"
+    assert _suffix("ab\ncd\nef", 1) == "ab\n"
+    assert _suffix("ab\ncd\nef\ngh\nij", 3) == "ab\ncd\nef\ngh\n"  # the last whole line within 12 characters
+    assert _suffix("ab\ncd\n\nef\ngh\nij", 3) == "ab\ncd\n\n"  # ends after a blank line in the second half
 
 
 def test_trailing_spaces_are_held_back_and_dropped_from_the_answer():
@@ -37,12 +50,17 @@ def test_trailing_spaces_are_held_back_and_dropped_from_the_answer():
     assert after_held("x", "") == "x"
 
 
+def render_fim(t, prefix, suffix, typed, pack=None) -> str:
+    return render_text(t, Pieces(Fitted(list(prefix)), Fitted(list(suffix)), typed, pack)).text
+
+
 def test_templates_render_psm_with_the_typed_part_last():
     qwen = TEMPLATES["qwen2.5-coder"]
     assert render_fim(qwen, "P\n", "S", "  t") == "<|fim_prefix|>P\n<|fim_suffix|>S<|fim_middle|>  t"
     assert render_fim(TEMPLATES["codestral"], "P", "S", "t") == "[SUFFIX]S[PREFIX]Pt"
+    assert render_fim(TEMPLATES["codellama"], "P", "S", "t") == "<PRE> P <SUF>S <MID>t"
     assert render_fim(None, "P\n", "S", "t") == "P\nt"  # no FIM: prefix only
-    ctx = RepoContext("proj", "m.py", (ExtraFile("a.py", "def a(): ..."),), stub="import a\n")
+    ctx = ContextPack("proj", "m.py", files=(FileSnippet("a.py", "def a(): ..."),), stub="import a\n")
     assert render_fim(qwen, "P", "S", "t", ctx) == (
         "<|repo_name|>proj\n<|file_sep|>a.py\ndef a(): ...\n<|file_sep|>m.py\n<|fim_prefix|>import a\nP<|fim_suffix|>S"
         "<|fim_middle|>t"
@@ -66,20 +84,23 @@ def test_template_from_format_preset_or_model_name():
 
 
 def test_request_bodies():
-    ctx = RepoContext("proj", "m.py", (ExtraFile("u.py", "U"),), stub="import u\n")
-    req = InfillRequest(prefix="a\n", suffix="\nz", typed="  b ", context=ctx, max_tokens=9)
+    ctx = ContextPack("proj", "m.py", files=(FileSnippet("u.py", "U"),), stub="import u\n")
+    pieces = Pieces(Fitted(list("a\n")), Fitted(list("\nz")), "  b ", ctx)
+    req = InfillRequest(render_infill(pieces), max_tokens=9)
     body = infill_body(req)
     assert body["prompt"] == "  b" and body["input_extra"] == [{"filename": "u.py", "text": "U"}]
     assert body["input_prefix"] == "import u\na\n"
     assert "n_indent" not in body and "t_max_predict_ms" not in body
+    req = InfillRequest(render_text(TEMPLATES["starcoder"], pieces), max_tokens=9)
     body = completion_body(req, "m", TEMPLATES["starcoder"])
     assert body["prompt"].endswith("<fim_middle>  b") and body["max_tokens"] == 9 and len(body["stop"]) <= 4
+    assert req.prompt.held == " "
     assert "model" not in completion_body(req, "", None)
     assert completions_root("http://h:8000/v1") == "http://h:8000"
 
 
 def _req(**kw) -> InfillRequest:
-    return InfillRequest(prefix="", suffix="", typed="", **kw)
+    return InfillRequest(TextPrompt(""), **kw)
 
 
 def test_collector_applies_stop_rules_to_streamed_text():

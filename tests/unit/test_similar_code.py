@@ -3,7 +3,8 @@ from the current file, kept up to date with the index, and in the pack under the
 
 from pathlib import Path
 
-from offgrid.context.service import ContextService, ContextSettings
+from offgrid.config import ContextSettings
+from offgrid.context.service import ContextService
 from offgrid.context.similar import WINDOW, SimilarCode, occurrences, query_text, whole_blocks
 
 CLIENT = """import json

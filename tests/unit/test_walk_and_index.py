@@ -3,8 +3,9 @@
 import logging
 import os
 
+from offgrid.config import ContextSettings
 from offgrid.context.index import WorkspaceIndex
-from offgrid.context.service import ContextService, ContextSettings
+from offgrid.context.service import ContextService
 from offgrid.context.walk import WalkLimits, source_files
 
 

@@ -7,7 +7,7 @@ from offgrid.actions.definitions import Definition, definition_at
 from offgrid.actions.edit import checked_edit, leading_space, reindent
 from offgrid.actions.plan import Plan, context_before, fenced
 from offgrid.actions.request import ActionRequest, ActionResult
-from offgrid.actions.settings import ActionSettings
+from offgrid.config import ActionSettings
 from offgrid.errors import ActionRefused
 
 _EMPTY = "the model left the body empty"

@@ -8,7 +8,7 @@ from offgrid.actions.definitions import Definition
 from offgrid.actions.edit import checked_edit, reindent
 from offgrid.actions.plan import Plan, context_before, fenced
 from offgrid.actions.request import ActionRequest, ActionResult
-from offgrid.actions.settings import ActionSettings
+from offgrid.config import ActionSettings
 from offgrid.engine.generation import StopRule
 from offgrid.errors import ActionRefused
 

@@ -9,7 +9,7 @@ from offgrid.actions.doc_comment import plan_doc_comment
 from offgrid.actions.edit import checked_edit
 from offgrid.actions.plan import Plan, context_before, fenced
 from offgrid.actions.request import ActionRequest, ActionResult
-from offgrid.actions.settings import ActionSettings
+from offgrid.config import ActionSettings
 from offgrid.errors import ActionRefused
 
 DOCSTRING_TOKENS = 200

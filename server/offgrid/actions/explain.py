@@ -6,8 +6,8 @@ import textwrap
 from offgrid.actions.definitions import definition_at
 from offgrid.actions.plan import Plan, context_before, fenced
 from offgrid.actions.request import ActionRequest, ActionResult
-from offgrid.actions.settings import ActionSettings
 from offgrid.actions.targets import selected_lines
+from offgrid.config import ActionSettings
 from offgrid.errors import ActionRefused
 
 SYSTEM = "You are an expert programmer. Explain code clearly and briefly, in Markdown."

@@ -14,14 +14,6 @@ SYSTEM = (
     "code's style, and reply with code only, in one fenced code block, with no explanation."
 )
 
-# Line comment markers by LSP language id, for prompts that talk to base models in comments.
-_COMMENT = {"python": "#", "ruby": "#", "shellscript": "#", "r": "#", "perl": "#", "lua": "--", "sql": "--"}
-
-
-def comment_marker(language: str) -> str:
-    """The line comment marker of a language (`//` for the C family and unknown languages)."""
-    return _COMMENT.get(language, "//")
-
 
 @dataclass(frozen=True)
 class Plan:

@@ -11,7 +11,7 @@ import threading
 from offgrid.actions.clean import after_prefill
 from offgrid.actions.plan import Plan, continuing
 from offgrid.engine.backends.chat_stream import ChatRequest
-from offgrid.engine.backends.http import HttpBackend
+from offgrid.engine.backends.http_backend import HttpBackend
 from offgrid.engine.backends.streamed import CHARS_PER_TOKEN
 from offgrid.engine.generation import Generation, StopRule
 

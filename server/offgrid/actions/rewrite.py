@@ -5,10 +5,11 @@ import textwrap
 from offgrid.actions.clean import cut_at_fence, extract_code
 from offgrid.actions.definitions import definition_at
 from offgrid.actions.edit import checked_edit, reindent
-from offgrid.actions.plan import Plan, comment_marker, context_before, fenced
+from offgrid.actions.plan import Plan, context_before, fenced
 from offgrid.actions.request import ActionKind, ActionRequest, ActionResult
-from offgrid.actions.settings import ActionSettings
 from offgrid.actions.targets import line_of, line_range, selected_lines
+from offgrid.config import ActionSettings
+from offgrid.context.languages import line_comment
 from offgrid.errors import ActionRefused
 
 FIX_DEFINITION_LINES = 60  # a diagnostic inside a function this short gets the whole function rewritten
@@ -59,7 +60,7 @@ def _plan(req: ActionRequest, settings: ActionSettings, start: int, end: int, in
         context_before(req.text, start, 0, req.related if req.kind is ActionKind.FIX else "")
         + f"Rewrite this {lang} code ({how}):\n{fenced(code, lang)}\nReply with the complete rewritten code only."
     )
-    cm = comment_marker(lang)
+    cm = line_comment(lang)
     commented = "".join(f"{cm} {line}\n" for line in code.rstrip("\n").split("\n"))
     fim_prefix = req.text[:start] + f"{cm} Original code:\n{commented}{cm} Rewritten ({how}):\n"
 

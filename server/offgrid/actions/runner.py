@@ -12,7 +12,7 @@ from offgrid.actions.explain import plan_explain
 from offgrid.actions.plan import Plan
 from offgrid.actions.request import ActionKind, ActionRequest, ActionResult
 from offgrid.actions.rewrite import plan_fix, plan_rewrite
-from offgrid.actions.settings import ActionSettings
+from offgrid.config import ActionSettings
 from offgrid.engine.generation import Generation
 from offgrid.errors import ActionRefused, Cancelled
 

@@ -10,8 +10,9 @@ import random
 from pathlib import Path
 
 from offgrid.bench.session import module_file
-from offgrid.complete.pipeline import Completer, CompletionSettings
+from offgrid.complete.pipeline import Completer
 from offgrid.complete.request import CompletionRequest
+from offgrid.config import CompletionSettings
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
 from offgrid.host import quiet_llama

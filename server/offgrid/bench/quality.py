@@ -18,9 +18,10 @@ from typing import Any
 
 from offgrid.bench.humaneval import DEFAULT_SUBSETS, Document, Task, apply, editor_document, exact_match, load_tasks
 from offgrid.bench.humaneval import passes as run_tests
-from offgrid.complete.pipeline import Completer, CompletionSettings
+from offgrid.complete.pipeline import Completer
 from offgrid.complete.request import CompletionRequest
 from offgrid.complete.windows import cut_windows, split_lines
+from offgrid.config import CompletionSettings
 from offgrid.engine.generation import GenerationRequest
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import tree_sitter
 
+from offgrid.config import ContextSettings
 from offgrid.context.index import WorkspaceIndex
 from offgrid.context.languages import language_for
-from offgrid.context.service import ContextService, ContextSettings
+from offgrid.context.service import ContextService
 
 _CALLS = "(call function: [(identifier) (attribute attribute: (identifier))] @f)"
 _FROM_IMPORTS = "(import_from_statement module_name: (_) @module) @import"

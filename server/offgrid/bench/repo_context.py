@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from offgrid.bench.repo_cases import CUTS, collect_cases
-from offgrid.complete.pipeline import Completer, CompletionSettings
+from offgrid.complete.pipeline import Completer
 from offgrid.complete.request import CompletionRequest
+from offgrid.config import CompletionSettings
 from offgrid.context.index import WorkspaceIndex
 from offgrid.context.pack import ContextPack
 from offgrid.context.service import ContextService

@@ -5,17 +5,13 @@ from pathlib import Path
 from typing import Any
 
 from offgrid.complete.request import CompletionRequest
-from offgrid.config import Settings, parse_settings
+from offgrid.config import Settings, parse_settings, with_model_flag
 from offgrid.context.service import ContextService
-from offgrid.errors import OffgridError
+from offgrid.errors import OffgridError, UsageError
 from offgrid.host import HostState, ModelHost
 from offgrid.models.progress import TerminalProgress
 
 MAX_FILE_BYTES = 8 << 20
-
-
-class UsageError(Exception):
-    """Bad location or unreadable file: exit status 2."""
 
 
 def parse_location(location: str) -> tuple[Path, int, int]:
@@ -64,7 +60,7 @@ def run_complete(
     if line > len(lines) + 1:
         print(f"offgrid: {path} has {len(lines)} lines; line {line} is past the end", file=sys.stderr)
         return 2
-    settings, problem = parse_settings(options or {}, Settings(model=model))
+    settings, problem = parse_settings(options or {}, with_model_flag(Settings(), model))
     if problem:
         print(f"offgrid: {problem}", file=sys.stderr)
         return 2

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from offgrid import __version__
-from offgrid.config import Settings, parse_settings
+from offgrid.config import Settings, parse_settings, with_model_flag
 from offgrid.errors import OffgridError
 from offgrid.models.presets import PRESETS
 from offgrid.models.resolve import cached_preset_path
@@ -44,7 +44,7 @@ def _model_path(choice: str) -> Path:
 
 
 def run_doctor(model: str | None, options: dict[str, Any] | None = None) -> int:
-    settings, problem = parse_settings(options or {}, Settings(model=model))
+    settings, problem = parse_settings(options or {}, with_model_flag(Settings(), model))
     if problem:
         print(f"NOT READY: {problem}")
         return 1
@@ -69,7 +69,7 @@ def _doctor_remote(settings: Settings) -> int:
     try:
         for w in warnings:
             _row("warning", w)
-        rows, problem = check_backend(backend)
+        rows, problem = check_backend(backend, sample_request)
         for name, value in rows:
             _row(name, value)
     finally:
@@ -79,6 +79,16 @@ def _doctor_remote(settings: Settings) -> int:
         return 1
     print("READY: completions can work")
     return 0
+
+
+def sample_request(backend: Any) -> Any:
+    """`def add(a, b): return |` laid out for the backend, as a completion would be."""
+    from offgrid.complete.fit import CHARS, fit_prefix, fit_suffix
+    from offgrid.complete.prompt import Pieces, render
+    from offgrid.engine.backends.base import InfillRequest
+
+    pieces = Pieces(fit_prefix(CHARS, "def add(a, b):\n", 64, 1), fit_suffix(CHARS, "\n", 16), "    return ")
+    return InfillRequest(render(backend, pieces), max_tokens=8)
 
 
 def _doctor_local(settings: Settings) -> int:

@@ -1,89 +1,70 @@
-"""Token-id prompts in the model's own fill-in-the-middle format (never through text with special tokens)."""
+"""Every completion prompt is laid out here, for every backend: the fitted windows and the context pack become
+token ids for the local model (never through text with special tokens), a raw FIM text for an
+OpenAI-compatible server, or llama.cpp's /infill fields.
 
-from collections.abc import Callable
+Layout (PSM): [context] PRE [stub] prefix SUF suffix MID typed. The typed part comes last so a keystroke changes
+only the end of the prompt and the KV cache keeps everything before it. Without FIM tokens: [context] prefix
+typed. The context pack (other files' definitions, then the current file's imports and scope headers above the
+window) comes first: it changes only when the cursor moves to another definition, so it stays cached.
+"""
+
 from dataclasses import dataclass
 
-from offgrid.complete.windows import Windows
+from offgrid.complete.fit import CHARS, Fitted, Meter, Piece, Tokenize, token_meter
 from offgrid.context.pack import ContextPack
-from offgrid.engine.fim import FimFormat
-
-Tokenize = Callable[[str], list[int]]
-Piece = Callable[[int], bytes]
-_CHARS_PER_TOKEN = 8  # generous: cutting text before tokenizing keeps a 5 MB line from costing seconds
+from offgrid.engine.backends.base import Backend, InfillFields, Prompt, TextPrompt, TokenPrompt
+from offgrid.engine.fim import FimFormat, FimTemplate
 
 
 @dataclass(frozen=True)
-class PromptBudget:
-    """Token caps for the prefix and suffix windows."""
+class Pieces:
+    """One cursor's prompt material: the windows as fitted with the backend's meter, the typed part of the
+    cursor line, and the context pack."""
 
-    prefix_tokens: int = 1024
-    suffix_tokens: int = 256
-    step_lines: int = 16  # the prefix window drops lines from the top this many at a time
-
-
-def _fit_prefix(tokenize: Tokenize, text: str, budget: int, step: int) -> tuple[int, list[int]]:
-    """The first line of the prefix window that is kept, and the tokens of the kept lines: whole lines, dropped
-    from the top in steps of `step` until they fit.
-
-    Cutting the first `n - budget` tokens instead would move the prompt's start on every keystroke once the
-    budget binds, and with it every cached token after it.
-    """
-    if budget <= 0:
-        return len(text.splitlines()), []
-    lines = text.splitlines(keepends=True)
-    # never tokenize more than a generous guess of what can fit (a 5 MB line would take seconds)
-    chars, first = 0, len(lines)
-    while first > 0 and chars + len(lines[first - 1]) <= budget * _CHARS_PER_TOKEN:
-        first -= 1
-        chars += len(lines[first])
-    start = first + (-first % step)  # round the first kept line up to a step boundary, so it moves in steps
-    ids = tokenize("".join(lines[start:]))
-    while len(ids) > budget and start < len(lines):
-        start += step
-        ids = tokenize("".join(lines[start:]))
-    if not ids and lines and start >= len(lines):  # one line alone is over budget: keep its tail
-        ids = tokenize(lines[-1][-budget * _CHARS_PER_TOKEN :])[-budget:]
-    return min(start, len(lines)), ids
-
-
-def kept_prefix_lines(tokenize: Tokenize, text: str, budget: int, step: int) -> int:
-    """How many lines at the top of the prefix window the token budget leaves out of the prompt."""
-    return _fit_prefix(tokenize, text, budget, max(1, step))[0]
-
-
-def _fit_suffix(tokenize: Tokenize, piece: Piece, text: str, budget: int) -> list[int]:
-    """The suffix window's tokens: whole lines that fit `budget`, ending after a blank line when one is in their
-    second half.
-
-    A suffix cut at its token budget ended mid-line, often right after a function's header ("def f(x):\n   "),
-    and a small model then wrote that function's body instead of the missing middle. Lines end where a token
-    ends in a newline, so the text is tokenized once, as before.
-    """
-    head = text[: budget * _CHARS_PER_TOKEN] if budget > 0 else ""
-    ids = tokenize(head)
-    if len(ids) <= budget and len(head) == len(text):
-        return ids  # all of it fits
-    ends: list[tuple[int, int, bool]] = []  # (tokens, lines) up to a line's end, and whether that line is blank
-    pending, lines = b"", 0
-    for k, t in enumerate(ids[:budget], 1):
-        pending += piece(t)
-        if pending.endswith(b"\n"):  # one token may end several lines ("\n\n")
-            done = pending.split(b"\n")[:-1]
-            lines += len(done)
-            ends.append((k, lines, not done[-1].strip()))
-            pending = b""
-    if not ends:  # the first line alone is over budget
-        return ids[:budget]
-    blank = [k for k, n, empty in ends if empty and n > max(1, lines // 2)]
-    return ids[: blank[-1] if blank else ends[-1][0]]
+    prefix: Fitted
+    suffix: Fitted
+    typed: str
+    context: ContextPack | None = None
 
 
 @dataclass(frozen=True)
-class Prompt:
-    """Token ids, and the bytes of the typed text's last token, held back for the model to rewrite."""
+class Vocab:
+    """What the token layout needs of the local model."""
 
-    ids: list[int]
-    healed: bytes = b""
+    tokenize: Tokenize
+    piece: Piece
+    fim: FimFormat | None
+    bos: int | None = None
+
+
+def meter_for(backend: Backend) -> Meter:
+    """How the backend's windows are measured: the local model's tokens, else characters."""
+    if backend.wire == "tokens":
+        m = backend.engine.model  # type: ignore[attr-defined]
+        return token_meter(m.tokenize, m.piece)
+    return CHARS
+
+
+def render(backend: Backend, p: Pieces) -> Prompt:
+    """The prompt in the wire format the backend takes."""
+    if backend.wire == "tokens":
+        m = backend.engine.model  # type: ignore[attr-defined]
+        bos = m.bos if m.add_bos and m.bos >= 0 else None
+        return render_tokens(Vocab(m.tokenize, m.piece, m.fim, bos), p)
+    if backend.wire == "text":
+        return render_text(backend.fim_template(), p)  # type: ignore[attr-defined]
+    return render_infill(p)
+
+
+def _commented(pack: ContextPack) -> str:
+    """Other files as comment rows, each under a row with its path, then the current file's path."""
+    c = pack.comment
+    rows = "".join(f"{c} {f.path}\n" + "".join(f"{c} {row}\n" for row in f.text.split("\n")) for f in pack.files)
+    return rows + (f"{c} {pack.path}\n" if pack.files else "")
+
+
+def _has_context(pack: ContextPack | None) -> bool:
+    return pack is not None and bool(pack.files or pack.stub)
 
 
 def _context_tokens(tokenize: Tokenize, fim: FimFormat | None, pack: ContextPack | None) -> tuple[list[int], str]:
@@ -93,17 +74,14 @@ def _context_tokens(tokenize: Tokenize, fim: FimFormat | None, pack: ContextPack
     `<|repo_name|>repo`, then `<|file_sep|>path` and the file's rows for each file, then `<|file_sep|>` and
     the current file's path. Other models get the same as comments at the top of the prefix.
     """
-    if pack is None or not (pack.files or pack.stub):
+    if pack is None or not _has_context(pack):
         return [], ""
     if pack.format == "repo" and fim is not None and fim.repo_name is not None and fim.file_sep is not None:
         ids = [fim.repo_name] + tokenize(f"{pack.repo}\n")
         for f in pack.files:
             ids += [fim.file_sep] + tokenize(f"{f.path}\n{f.text}\n")
         return ids + [fim.file_sep] + tokenize(f"{pack.path}\n"), pack.stub
-    c = pack.comment
-    lines = [f"{c} {f.path}\n" + "".join(f"{c} {row}\n" for row in f.text.split("\n")) for f in pack.files]
-    head = "".join(lines) + (f"{c} {pack.path}\n" if pack.files else "")
-    return [], head + pack.stub
+    return [], _commented(pack) + pack.stub
 
 
 # a letter: what follows typed whitespace once the user types on, so the tokenizer splits the whitespace as it
@@ -135,35 +113,61 @@ def held_back(tokenize: Tokenize, piece: Piece, typed: str) -> tuple[list[int], 
     return ids[:-1], b"".join(piece(t) for t in ids[-1:])
 
 
-def build_prompt(
-    tokenize: Tokenize,
-    piece: Piece,
-    fim: FimFormat | None,
-    w: Windows,
-    budget: PromptBudget,
-    bos: int | None = None,
-    context: ContextPack | None = None,
-) -> Prompt:
-    """Layout (PSM): [context] PRE [stub] prefix SUF suffix MID typed. The typed part comes last so a keystroke
-    changes only the end of the prompt and the KV cache keeps everything before it. Without FIM tokens:
-    [context] prefix + typed.
-
-    The context pack (other files' definitions, then the current file's imports and scope headers above the
-    window) comes first: it changes only when the cursor moves to another definition, so it stays cached.
+def render_tokens(v: Vocab, p: Pieces) -> TokenPrompt:
+    """Token ids in the model's own FIM format; the windows were fitted with its tokens.
 
     The typed part's last token is left out (token healing): a cursor inside a word splits a token, and the
     model does better rewriting it than continuing from half of it.
     """
-    head = [bos] if bos is not None else []
-    typed, healed = held_back(tokenize, piece, w.typed)
-    prefix = _fit_prefix(tokenize, w.prefix, budget.prefix_tokens, max(1, budget.step_lines))[1]
-    repo, stub_text = _context_tokens(tokenize, fim, context)
+    head = [v.bos] if v.bos is not None else []
+    typed, healed = held_back(v.tokenize, v.piece, p.typed)
+    repo, stub_text = _context_tokens(v.tokenize, v.fim, p.context)
     head += repo
-    stub = tokenize(stub_text) if stub_text else []
+    stub = v.tokenize(stub_text) if stub_text else []
+    prefix, suffix = list(p.prefix.units), list(p.suffix.units)
+    fim = v.fim
     if fim is None:
-        return Prompt(head + stub + prefix + typed, healed)
-    suffix = _fit_suffix(tokenize, piece, w.suffix, budget.suffix_tokens)
+        return TokenPrompt(head + stub + prefix + typed, healed)
     if fim.spm:  # Codestral: suffix first, and the prefix runs straight into the middle
-        return Prompt(head + [fim.suffix] + suffix + [fim.prefix] + stub + prefix + typed, healed)
+        return TokenPrompt(head + [fim.suffix] + suffix + [fim.prefix] + stub + prefix + typed, healed)
     middle = [fim.middle] if fim.middle is not None else []
-    return Prompt(head + [fim.prefix] + stub + prefix + [fim.suffix] + suffix + middle + typed, healed)
+    return TokenPrompt(head + [fim.prefix] + stub + prefix + [fim.suffix] + suffix + middle + typed, healed)
+
+
+def hold_back_space(typed: str) -> tuple[str, str]:
+    """Split off the typed line's trailing spaces. A remote tokenizer cannot be healed (the local backend
+    regenerates the last token), and a prompt ending in a space makes the model start with another one."""
+    kept = typed.rstrip(" \t")
+    return (kept, typed[len(kept) :]) if kept.strip() else (typed, "")
+
+
+def _context_text(t: FimTemplate | None, pack: ContextPack | None) -> tuple[str, str]:
+    """The context's text before the FIM prefix token, and the text right after it (as the token layout does)."""
+    if pack is None or not _has_context(pack):
+        return "", ""
+    if pack.format == "repo" and t is not None and t.repo_name and t.file_sep:
+        head = f"{t.repo_name}{pack.repo}\n" + "".join(f"{t.file_sep}{f.path}\n{f.text}\n" for f in pack.files)
+        return head + f"{t.file_sep}{pack.path}\n", pack.stub
+    return "", _commented(pack) + pack.stub
+
+
+def render_text(t: FimTemplate | None, p: Pieces) -> TextPrompt:
+    """A raw FIM prompt for a server that tokenizes special tokens (vLLM, Ollama raw mode, llama-cpp-python's
+    server); without a template, prefix-only. The windows were fitted in characters."""
+    typed, held = hold_back_space(p.typed)
+    head, stub = _context_text(t, p.context)
+    prefix, suffix = p.prefix.text(), p.suffix.text()
+    if t is None:
+        return TextPrompt(f"{head}{stub}{prefix}{typed}", held)
+    if t.spm:
+        return TextPrompt(f"{head}{t.suffix}{suffix}{t.prefix}{stub}{prefix}{typed}", held)
+    return TextPrompt(f"{head}{t.prefix}{stub}{prefix}{t.suffix}{suffix}{t.middle}{typed}", held)
+
+
+def render_infill(p: Pieces) -> InfillFields:
+    """llama.cpp's /infill fields: the stub goes before the prefix, other files as input_extra."""
+    typed, held = hold_back_space(p.typed)
+    pack = p.context
+    stub = pack.stub if pack else ""
+    extra = tuple((f.path, f.text) for f in pack.files) if pack else ()
+    return InfillFields(stub + p.prefix.text(), p.suffix.text(), typed, extra, held)

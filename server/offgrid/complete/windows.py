@@ -1,7 +1,7 @@
 """The slices of a document that go into a prompt, chosen so ordinary typing changes only the prompt's tail.
 
 The prefix is whole lines before the cursor line, the suffix is the rest of the cursor line and whole
-lines after it, and the typed part of the cursor line goes last (after the FIM middle token). Window
+lines after it, and the typed part of the cursor line is apart from both (complete/prompt.py places it). Window
 edges move in steps of `step` lines, not one line at a time, so the cached prompt stays the same while
 the cursor moves a little.
 """
@@ -15,8 +15,7 @@ class Windows:
 
     prefix: str  # whole lines before the cursor line, each ending in "\n"
     typed: str  # the cursor line up to the cursor
-    after_cursor: str  # the cursor line after the cursor
-    suffix: str  # after_cursor, "\n", then whole lines after the cursor line
+    suffix: str  # the cursor line after the cursor, "\n", then whole lines after the cursor line
     first: int = 0  # the first line the prefix shows
     last: int = 0  # the last line the suffix shows
 
@@ -34,7 +33,7 @@ def cut_windows(lines: list[str], line: int, column: int, prefix_lines: int, suf
     prefix = "".join(f"{s}\n" for s in lines[start:line])
     after = current[column:]
     suffix = after + "".join(f"\n{s}" for s in lines[line + 1 : end])
-    return Windows(prefix, current[:column], after, suffix, start, max(line, end - 1))
+    return Windows(prefix, current[:column], suffix, start, max(line, end - 1))
 
 
 def split_lines(text: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""The language registry: LSP languageIds and file extensions to a tree-sitter grammar and its query files.
+"""The language registry: LSP languageIds and file extensions to a tree-sitter grammar and its query files; and the
+facts about languages that the rest of offgrid reads (line comment markers, how a line that opens a block ends).
 
 Adding a language means adding a folder of `.scm` files under the repository's `grammars/<name>/` and one line
 in `_REGISTRY`. `server/offgrid/grammars` is a link to that folder, so the files ship inside the package
@@ -19,6 +20,22 @@ log = logging.getLogger(__name__)
 GRAMMARS = Path(__file__).resolve().parent.parent / "grammars"
 PURPOSES = ("definitions", "scopes", "imports", "references")  # the same file names in every grammar folder
 
+# Line comment markers by LSP languageId, grammar or not: the one table (prompts, headers, the mode's comment test).
+DEFAULT_COMMENT = "//"  # the C family, JavaScript, Go, Rust, Java, and any language not listed
+LINE_COMMENTS: Mapping[str, str] = {
+    "python": "#", "ruby": "#", "shellscript": "#", "r": "#", "perl": "#", "toml": "#", "yaml": "#",
+    "lua": "--", "sql": "--", "haskell": "--",
+}  # fmt: skip
+BLOCK_COMMENT_ROWS = ("/*", "* ", "*/")  # how the rows of a /* */ comment start, where the line comment is `//`
+
+# How a line that opens a block ends. Three lists, as their readers ask different questions:
+BLOCK_HEADER_ENDS = (":", "{")  # a header that needs a body below it (`else:`, `} else {`): one left empty is dropped
+# The mode: a line end that asks for a body of several lines. Not an open ( or [: that asks for the arguments, one line.
+MULTILINE_OPENERS = (*BLOCK_HEADER_ENDS, "=>", " do", " then", "->")
+# The stop rules: a line the next lines indent under, so an open ( or [ counts too (arguments one per line, as
+# formatters write them). No `->`: the stop rules never had it (a return type or `p->` cut short is no block).
+INDENTING_OPENERS = (*BLOCK_HEADER_ENDS, "(", "[", " do", " then", "=>")
+
 
 @dataclass(frozen=True)
 class Language:
@@ -27,7 +44,7 @@ class Language:
     name: str
     ts_language: tree_sitter.Language = field(compare=False)
     queries: Mapping[str, str] = field(compare=False, repr=False)
-    comment: str = "//"  # line comment marker, for file-path headers and elided bodies
+    comment: str = DEFAULT_COMMENT  # line comment marker, for file-path headers and elided bodies
     family: str = ""  # languages that can use each other's definitions (c and cpp; js, ts and tsx)
 
     @property
@@ -47,14 +64,13 @@ class _Spec:
     function: str  # its function returning the language pointer
     language_ids: tuple[str, ...]
     extensions: tuple[str, ...]
-    comment: str = "//"
     family: str = ""
     grammar_dir: str = ""  # query folder, when shared with another language (tsx uses typescript's)
 
 
 # One line per language. Grammars come from the official per-language wheels on PyPI.
 _REGISTRY: tuple[_Spec, ...] = (
-    _Spec("python", "tree_sitter_python", "language", ("python",), (".py", ".pyi", ".pyw"), "#"),
+    _Spec("python", "tree_sitter_python", "language", ("python",), (".py", ".pyi", ".pyw")),
     _Spec("javascript", "tree_sitter_javascript", "language", ("javascript", "javascriptreact"),
           (".js", ".jsx", ".mjs", ".cjs"), family="js"),
     _Spec("typescript", "tree_sitter_typescript", "language_typescript", ("typescript",), (".ts", ".mts", ".cts"),
@@ -67,8 +83,8 @@ _REGISTRY: tuple[_Spec, ...] = (
     _Spec("c", "tree_sitter_c", "language", ("c",), (".c", ".h"), family="c"),
     _Spec("cpp", "tree_sitter_cpp", "language", ("cpp", "cuda-cpp"),
           (".cpp", ".cc", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".h++", ".ipp"), family="c"),
-    _Spec("lua", "tree_sitter_lua", "language", ("lua",), (".lua",), "--"),
-    _Spec("ruby", "tree_sitter_ruby", "language", ("ruby",), (".rb", ".rake", ".gemspec"), "#"),
+    _Spec("lua", "tree_sitter_lua", "language", ("lua",), (".lua",)),
+    _Spec("ruby", "tree_sitter_ruby", "language", ("ruby",), (".rb", ".rake", ".gemspec")),
 )  # fmt: skip
 
 _BY_ID = {lid: spec for spec in _REGISTRY for lid in spec.language_ids}
@@ -81,6 +97,16 @@ def language_for(language_id: str | None, path: str | None = None) -> Language |
     if spec is None and path:
         spec = _BY_EXT.get(PurePath(path).suffix.lower())
     return _load(spec.name) if spec is not None else None
+
+
+def line_comment(language_id: str) -> str:
+    """The line comment marker of an LSP languageId (`//` for the C family and unknown languages)."""
+    return LINE_COMMENTS.get(language_id, DEFAULT_COMMENT)
+
+
+def in_line_comment(typed: str, language_id: str) -> bool:
+    """The cursor line, typed up to the cursor, holds a line comment marker (crude: strings are not parsed)."""
+    return line_comment(language_id) in typed
 
 
 def known_extensions() -> frozenset[str]:
@@ -105,7 +131,7 @@ def _load(name: str) -> Language | None:
         return None
     folder = GRAMMARS / (spec.grammar_dir or spec.name)
     queries = {p: f.read_text(encoding="utf-8") for p in PURPOSES if (f := folder / f"{p}.scm").is_file()}
-    return Language(name, ts_language, queries, spec.comment, spec.family or spec.name)
+    return Language(name, ts_language, queries, line_comment(spec.language_ids[0]), spec.family or spec.name)
 
 
 @cache

@@ -1,20 +1,28 @@
-"""Single- or multi-line: decided once from the syntax tree at the cursor, then carried with the context.
+"""Single- or multi-line: decided once, here, for each completion; the pack and then the PostContext carry it.
 
-Rules (after llm-ls's should_complete, Tabby's isLineEnd and Continue's shouldCompleteMultiline):
+The context pack's mode is the tree rule (after llm-ls's should_complete, Tabby's isLineEnd and Continue's
+shouldCompleteMultiline), or, for a language without a grammar, the text rule `text_mode`:
 - code after the cursor on its line (other than closing brackets and quotes): the rest of the line only;
 - inside a comment or a string: one line;
 - a blank line, or the end of a line that opens a block whose body is still empty: several lines;
 - otherwise, the end of a line being typed: the rest of that line.
+Without a context pack at all (no context service, or it failed) `completion_mode` falls back to `fallback_mode`:
+several lines at the end of a line, one in the middle of a line or in a line comment.
 """
 
+import re
 from typing import Literal
 
 import tree_sitter
 
+from offgrid.context.languages import MULTILINE_OPENERS, in_line_comment
+
 Mode = Literal["single", "multi"]
 
+# What may follow the cursor on its line for the cursor to count as at the line's end. The two rules have always
+# used slightly different sets (the fallback also allows `.` and any whitespace); kept apart so neither changes.
 _CLOSERS = set(")]}>\"'`;,: \t")
-_OPENERS = (":", "{", "=>", " do", " then", "->")  # an open ( or [ asks for the arguments: one line
+_LINE_END_REST = re.compile(r"^[\s)\]}\"'`;:,.>]*$")
 
 
 def _mid_line(after_cursor: str) -> bool:
@@ -26,7 +34,7 @@ def text_mode(line_text: str, column: int) -> Mode:
     typed, after = line_text[:column], line_text[column:]
     if _mid_line(after):
         return "single"
-    return "multi" if not typed.strip() or typed.rstrip().endswith(_OPENERS) else "single"
+    return "multi" if not typed.strip() or typed.rstrip().endswith(MULTILINE_OPENERS) else "single"
 
 
 def _node_at(tree: tree_sitter.Tree, row: int, col_byte: int) -> tree_sitter.Node | None:
@@ -91,8 +99,26 @@ def tree_mode(tree: tree_sitter.Tree, line_text: str, row: int, column: int) -> 
         return "single"
     if not typed.strip():
         return "multi"
-    if typed.rstrip().endswith(_OPENERS) and _empty_body_ahead(node):
+    if typed.rstrip().endswith(MULTILINE_OPENERS) and _empty_body_ahead(node):
         return "multi"
     if _header_without_body(node, row):
         return "multi"
     return "single"
+
+
+def mode_at(tree: tree_sitter.Tree | None, line_text: str, row: int, column: int) -> Mode:
+    """The context pack's mode: the tree rule, or the text rule for a language without a grammar (no tree)."""
+    return tree_mode(tree, line_text, row, column) if tree is not None else text_mode(line_text, column)
+
+
+def fallback_mode(typed: str, line_rest: str, language: str) -> Mode:
+    """The mode without a context pack: several lines when the cursor is at the end of its line (closing brackets
+    and quotes aside) and not in a line comment; one in the middle of a line or in a comment."""
+    at_end = bool(_LINE_END_REST.match(line_rest))
+    return "multi" if at_end and not in_line_comment(typed, language) else "single"
+
+
+def completion_mode(pack_mode: Mode | None, typed: str, line_rest: str, language: str) -> Mode:
+    """The mode of a completion: the context pack's when there is one (the syntax tree knows better than the text
+    around the cursor), else the fallback. `typed` and `line_rest` are the cursor line before and after it."""
+    return pack_mode if pack_mode else fallback_mode(typed, line_rest, language)

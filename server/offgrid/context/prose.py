@@ -11,7 +11,8 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 
-_BLOCK_COMMENT_ROWS = ("/*", "* ", "*/")  # where the line comment is `//`, block comments are prose too
+from offgrid.context.languages import BLOCK_COMMENT_ROWS, DEFAULT_COMMENT
+
 _QUOTES = ('"""', "'''")
 _STRING_PREFIX = re.compile(r"[ \t]*[rRbBfFuU]{0,2}$")  # what may stand before a string that starts its row
 
@@ -20,8 +21,9 @@ _STRING_PREFIX = re.compile(r"[ \t]*[rRbBfFuU]{0,2}$")  # what may stand before 
 def _comment_rows(comment: str) -> re.Pattern[str]:
     """A row (after its newline) that holds only a comment. A literal newline to start from lets the search
     skip ahead at C speed, where `^` with MULTILINE tries every character."""
-    markers = [re.escape(m) for m in ((comment, *_BLOCK_COMMENT_ROWS) if comment == "//" else (comment,))]
-    if comment == "//":
+    c_like = comment == DEFAULT_COMMENT  # where the line comment is `//`, /* */ block comments are prose too
+    markers = [re.escape(m) for m in ((comment, *BLOCK_COMMENT_ROWS) if c_like else (comment,))]
+    if c_like:
         markers.append(r"\*(?=[ \t]*(?:\n|\Z))")  # a lone `*` inside a block comment
     return re.compile(rf"\n[ \t]*(?:{'|'.join(markers)})")
 

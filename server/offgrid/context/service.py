@@ -9,16 +9,17 @@ up to the local window survives every keystroke.
 import logging
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 import tree_sitter
 
+from offgrid.config import ContextSettings
 from offgrid.context.index import WorkspaceIndex, stem_of
 from offgrid.context.languages import Language, language_for
-from offgrid.context.mode import text_mode, tree_mode
+from offgrid.context.mode import mode_at
 from offgrid.context.outline import FileOutline, Source, Symbol, outline
 from offgrid.context.pack import ContextPack, Count, Cursor, FileSnippet, assemble, build_pack, render
 from offgrid.context.recent import RecentChunks
@@ -27,25 +28,6 @@ from offgrid.context.trees import DocumentTrees, encode
 from offgrid.context.walk import RecentFiles, WalkLimits, inside
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ContextSettings:
-    """What goes into the prompt besides the local window, and how much of the workspace is indexed."""
-
-    enabled: bool = True
-    max_tokens: int = 512  # the pack's budget (the local prefix and suffix windows have their own)
-    index_workspace: bool = True
-    max_files: int = 5000
-    max_file_bytes: int = 1 << 20
-    recent_chunks: int = 8
-    # tokens of the pack spent on other files' code most like the lines being written (0: none)
-    similar_tokens: int = 256
-    # how other files are shown to the model: "comments" writes them as comments with a path header at the top
-    # of the prefix (any model; within a case or two of "repo" on `offgrid bench context` with
-    # Qwen2.5-Coder-0.5B), "repo" uses its repo-level tokens (<|repo_name|>, <|file_sep|>) where the vocabulary
-    # has them
-    format: str = "comments"
 
 
 def uri_to_path(uri: str) -> str:
@@ -209,7 +191,7 @@ class ContextService:
         lines = text.split("\n")
         line_text = lines[row].rstrip("\r") if 0 <= row < len(lines) else ""
         tree, data = self._tree(uri, lang, text)
-        mode = tree_mode(tree, line_text, row, column) if tree is not None else text_mode(line_text, column)
+        mode = mode_at(tree, line_text, row, column)
         repo = self.roots[0].name if self.roots else ""
         anchor = _anchor(lines, row, column)
         cur = Cursor(uri, self.display(path), row, column, first, last, anchor)

@@ -7,11 +7,6 @@ import llama_cpp
 from offgrid.engine.model import Model
 
 
-def has_chat_template(model: Model) -> bool:
-    """True when the GGUF declares a chat template (instruct models do, base models usually not)."""
-    return bool(llama_cpp.llama_model_chat_template(model.model, None))
-
-
 def chat_prompt(model: Model, messages: list[tuple[str, str]]) -> str | None:
     """The prompt text for (role, content) messages, ending where the assistant's answer starts; None when the
     model has no template or llama.cpp does not recognise it."""

@@ -54,7 +54,6 @@ class LlamaEngine:
         llama_cpp.llama_set_abort_callback(model.ctx, self._abort_cb, None)
         self._decoded = 0  # tokens decoded by the current request, aborted batches excluded
         self._vocab: VocabIndex | None = None  # built on first use of token healing
-        self._first_token: int | None = None
         # Per sequence, the first position whose cached keys are approximate: a shifted chunk's keys were computed
         # in its old context, and so is everything decoded after it. repair() recomputes them when the user pauses.
         self._approx_from: dict[int, int] = {}
@@ -271,21 +270,24 @@ class LlamaEngine:
             self._prompt_deadline = None
         self._mark_approximate(seq, plan)
         t1, n_eval = time.monotonic(), self._decoded
-        text, reason, ids = self._sample_loop(seq, req, t1)
+        text, reason, ids, first = self._sample_loop(seq, req, t1)
         result = self._result(text, reason, prompt, plan, t0, t1, n_eval, len(ids), changed, tuple(ids))
-        return dataclasses.replace(result, first_token=self._first_token)
+        return dataclasses.replace(result, first_token=first)
 
-    def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, list[int]]:
+    def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, list[int], int | None]:
+        """The text, stop reason and ids generated, and the first token chosen (None when none was), which is
+        not ids[0] when it ended the generation: alternatives exclude an end-of-text choice too."""
         cached = self.pool.tokens[seq]
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         text, n_gen, reason, produced, ids = "", 0, "max_tokens", b"", []
+        first: int | None = None
         while n_gen < req.max_tokens:
             if self._cancel is not None and self._cancel.is_set():
                 reason = "cancelled"
                 break
             token = self._next_token(req.forced_prefix, produced, req.exclude_first if n_gen == 0 else ())
             if n_gen == 0:
-                self._first_token = token
+                first = token
             if token is None or self.model.ends_generation(token):
                 reason = "end"
                 break
@@ -308,7 +310,7 @@ class LlamaEngine:
             except _Aborted:
                 reason = "cancelled"
                 break
-        return text.rstrip("\ufffd"), reason, ids
+        return text.rstrip("\ufffd"), reason, ids, first
 
     def _next_token(self, forced: bytes, produced: bytes, exclude: tuple[int, ...] = ()) -> int | None:
         """Greedy choice, restricted to tokens that agree with the forced prefix until it is spelled out."""

@@ -10,16 +10,14 @@ import stat
 import tempfile
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lsprotocol import types
 
 from offgrid.actions.request import ActionKind, ActionResult
 from offgrid.errors import ActionRefused, OffgridError
-from offgrid.lsp.code_actions import EXPLAIN, REWRITE, RUN_ACTION, action_request, run_action, workspace_edit
-
-if TYPE_CHECKING:
-    from offgrid.lsp.server import OffgridServer
+from offgrid.lsp.action_requests import action_request, run_action, workspace_edit
+from offgrid.lsp.state import OffgridServer
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +33,7 @@ PROGRESS_TITLES = {
 class _Stopper:
     """An event set by a progress cancel or by $/cancelRequest of the command's own request."""
 
-    def __init__(self, ls: "OffgridServer") -> None:
+    def __init__(self, ls: OffgridServer) -> None:
         self.event = asyncio.Event()
         loop = asyncio.get_running_loop()
         # pygls keeps the executeCommand request's future under its id (private API: no public hook exists)
@@ -48,7 +46,7 @@ class _Stopper:
         future.add_done_callback(lambda f: f.cancelled() and loop.call_soon_threadsafe(self.event.set))
 
 
-async def _begin_progress(ls: "OffgridServer", title: str, stopper: _Stopper) -> str | None:
+async def _begin_progress(ls: OffgridServer, title: str, stopper: _Stopper) -> str | None:
     window = ls.client_capabilities.window
     if not (window and window.work_done_progress):
         return None
@@ -64,7 +62,7 @@ async def _begin_progress(ls: "OffgridServer", title: str, stopper: _Stopper) ->
     return token
 
 
-async def _execute(ls: "OffgridServer", kind: ActionKind, args: tuple[Any, ...]) -> ActionResult | None:
+async def _execute(ls: OffgridServer, kind: ActionKind, args: tuple[Any, ...]) -> ActionResult | None:
     """Run an action from a command's arguments with progress; None when it was cancelled or refused (the user is
     told why)."""
     stopper = _Stopper(ls)
@@ -116,7 +114,7 @@ def explanations_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="offgrid-explanations-"))
 
 
-def _show_explanation(ls: "OffgridServer", text: str) -> None:
+def _show_explanation(ls: OffgridServer, text: str) -> None:
     """Short answers as a message; longer ones as a Markdown document beside the code."""
     window = ls.client_capabilities.window
     can_show = bool(window and window.show_document and window.show_document.support)
@@ -131,28 +129,26 @@ def _show_explanation(ls: "OffgridServer", text: str) -> None:
     ls.window_show_document(types.ShowDocumentParams(uri=path.as_uri(), take_focus=True))
 
 
-def register_commands(server: "OffgridServer") -> None:
-    """offgrid.rewrite, offgrid.explain and offgrid.runAction. (pygls evaluates a command's annotations, and
-    OffgridServer cannot be imported here, hence `ls: Any`.)"""
+async def rewrite(ls: OffgridServer, *args: Any) -> dict[str, Any]:
+    """offgrid.rewrite: the selection rewritten after the user's instruction, applied by the server."""
+    result = await _execute(ls, ActionKind.REWRITE, args)
+    return {"applied": result is not None}
 
-    @server.command(REWRITE)
-    async def rewrite(ls: Any, *args: Any) -> dict[str, Any]:
-        result = await _execute(ls, ActionKind.REWRITE, args)
-        return {"applied": result is not None}
 
-    @server.command(EXPLAIN)
-    async def explain(ls: Any, *args: Any) -> dict[str, Any] | None:
-        result = await _execute(ls, ActionKind.EXPLAIN, args)
-        if result is None or result.explanation is None:
-            return None
-        _show_explanation(ls, result.explanation)
-        return {"explanation": result.explanation}
+async def explain(ls: OffgridServer, *args: Any) -> dict[str, Any] | None:
+    """offgrid.explain: the selection or definition explained, shown as a message or a document."""
+    result = await _execute(ls, ActionKind.EXPLAIN, args)
+    if result is None or result.explanation is None:
+        return None
+    _show_explanation(ls, result.explanation)
+    return {"explanation": result.explanation}
 
-    @server.command(RUN_ACTION)
-    async def run(ls: Any, *args: Any) -> dict[str, Any]:
-        kind = args[0].get("kind") if len(args) == 1 and isinstance(args[0], dict) else None
-        if kind not in {k.value for k in ActionKind}:
-            ls.show(f"unknown action {kind!r}", types.MessageType.Warning)
-            return {"applied": False}
-        result = await _execute(ls, ActionKind(kind), args)
-        return {"applied": result is not None}
+
+async def run_any_action(ls: OffgridServer, *args: Any) -> dict[str, Any]:
+    """offgrid.runAction: a lazy action (docstring, complete body, fix) for clients that cannot resolve edits."""
+    kind = args[0].get("kind") if len(args) == 1 and isinstance(args[0], dict) else None
+    if kind not in {k.value for k in ActionKind}:
+        ls.show(f"unknown action {kind!r}", types.MessageType.Warning)
+        return {"applied": False}
+    result = await _execute(ls, ActionKind(kind), args)
+    return {"applied": result is not None}

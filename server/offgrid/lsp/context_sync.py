@@ -3,16 +3,15 @@
 import asyncio
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lsprotocol import types
 
+from offgrid.config import ContextSettings
 from offgrid.context.languages import known_extensions
-from offgrid.context.service import ContextService, ContextSettings, uri_to_path
+from offgrid.context.service import ContextService, uri_to_path
 from offgrid.lsp.progress import LspProgress
-
-if TYPE_CHECKING:
-    from offgrid.lsp.server import OffgridServer
+from offgrid.lsp.state import OffgridServer
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ def create_context(settings: ContextSettings, params: types.InitializeParams) ->
     return ContextService(settings, workspace_roots(params))
 
 
-def start_indexing(ls: "OffgridServer", with_progress: bool) -> None:
+def start_indexing(ls: OffgridServer, with_progress: bool) -> None:
     """Index the workspace in the background, with work-done progress where the client shows it."""
     ctx = ls.context
     if not ctx.settings.enabled or not ctx.settings.index_workspace or not ctx.roots:
@@ -57,7 +56,7 @@ def start_indexing(ls: "OffgridServer", with_progress: bool) -> None:
     _watch_files(ls)
 
 
-def _watch_files(ls: "OffgridServer") -> None:
+def _watch_files(ls: OffgridServer) -> None:
     """Ask the client to tell us about source files changed outside the editor (git checkout, codegen)."""
     caps = ls.client_capabilities.workspace
     watched = caps.did_change_watched_files if caps else None
@@ -76,20 +75,18 @@ def _watch_files(ls: "OffgridServer") -> None:
         log.info("could not register file watching: %s", e)
 
 
-def register_context_features(server: "OffgridServer") -> None:
-    """Handlers that only concern the context: saves and watched files."""
+def did_save(ls: OffgridServer, params: types.DidSaveTextDocumentParams) -> None:
+    """A saved file is read again into the index."""
+    ls.context.saved(params.text_document.uri)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: "OffgridServer", params: types.DidSaveTextDocumentParams) -> None:
-        ls.context.saved(params.text_document.uri)
 
-    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched_files(ls: "OffgridServer", params: types.DidChangeWatchedFilesParams) -> None:
-        for change in params.changes:
-            if not change.uri.startswith("file:"):
-                continue
-            path = Path(uri_to_path(change.uri))
-            ls.context.file_changed(path, deleted=change.type == types.FileChangeType.Deleted)
+def did_change_watched_files(ls: OffgridServer, params: types.DidChangeWatchedFilesParams) -> None:
+    """Source files changed outside the editor (git checkout, codegen) are read again or dropped."""
+    for change in params.changes:
+        if not change.uri.startswith("file:"):
+            continue
+        path = Path(uri_to_path(change.uri))
+        ls.context.file_changed(path, deleted=change.type == types.FileChangeType.Deleted)
 
 
 def context_status(ctx: ContextService) -> dict[str, Any]:

@@ -26,6 +26,8 @@ from pygls.exceptions import JsonRpcException, JsonRpcInternalError
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.protocol.json_rpc import JsonRPCNotification, JsonRPCRequestMessage, JsonRPCResponseMessage
 
+from offgrid.errors import BadMessage
+
 log = logging.getLogger(__name__)
 
 PARSE_ERROR = -32700
@@ -36,14 +38,6 @@ SERVER_NOT_INITIALIZED = -32002
 _UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads joins valid pairs, so any left is unpaired
 NOTIFICATIONS = frozenset(m for m, t in types.METHOD_TO_TYPES.items() if t[0].__name__.endswith("Notification"))
 REQUESTS = frozenset(types.METHOD_TO_TYPES) - NOTIFICATIONS
-
-
-class BadMessage(Exception):
-    """A message that gets an error answer (when it has a usable id) instead of being dispatched."""
-
-    def __init__(self, code: int, message: str, msg_id: int | str | None = None, answer: bool = True) -> None:
-        super().__init__(message)
-        self.code, self.message, self.msg_id, self.answer = code, message, msg_id, answer
 
 
 def is_id(value: Any) -> bool:

@@ -1,14 +1,9 @@
 """The document size cap (`maxDocumentBytes`): a document over it gets no suggestions, actions or syntax tree,
 and the user is told once per document, not on every keystroke."""
 
-from typing import TYPE_CHECKING
-
-from lsprotocol import types
-
 from offgrid.lsp.documents import Document
-
-if TYPE_CHECKING:
-    from offgrid.lsp.server import OffgridServer
+from offgrid.lsp.notices import document_too_large
+from offgrid.lsp.state import OffgridServer
 
 
 def document_bytes(text: str, limit: int) -> int:
@@ -18,23 +13,12 @@ def document_bytes(text: str, limit: int) -> int:
     return len(text.encode("utf-8", errors="surrogatepass"))
 
 
-def within_limit(ls: "OffgridServer", doc: Document) -> bool:
+def within_limit(ls: OffgridServer, doc: Document) -> bool:
     """Whether offgrid works on `doc`; the first time it is over the cap, a message says so."""
     limit = ls.settings.max_document_bytes
     size = document_bytes(doc.text, limit)
     if size <= limit:
         ls.oversized.discard(doc.uri)
         return True
-    if doc.uri not in ls.oversized:
-        ls.oversized.add(doc.uri)
-        name = doc.uri.rsplit("/", 1)[-1]
-        ls.show(
-            f"{name} is {_size(size)}, over the {_size(limit)} limit (setting maxDocumentBytes): "
-            "no suggestions or actions in it",
-            types.MessageType.Warning,
-        )
+    document_too_large(ls, doc.uri, size, limit)
     return False
-
-
-def _size(n: int) -> str:
-    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 1024:.1f} KB"

@@ -8,13 +8,11 @@ A body that is framed right but is not JSON does not end anything; jsonrpc.py an
 
 import asyncio
 
+from offgrid.errors import FramingError
+
 HEADER_LINE_LIMIT = 64 * 1024  # also the StreamReader's limit, which bounds readuntil
 MAX_HEADER_LINES = 16
 MAX_BODY_BYTES = 256 * 1024 * 1024  # far over any document an editor sends; a bigger length is a broken stream
-
-
-class FramingError(Exception):
-    """The byte stream cannot be split into messages any more."""
 
 
 def _content_length(value: bytes) -> int:

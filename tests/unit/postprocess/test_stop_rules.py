@@ -1,4 +1,4 @@
-from offgrid.complete.postprocess.stop_rules import (
+from offgrid.complete.stop_rules import (
     MAX_OPEN_LINES,
     blank_after_statement,
     leaves_block,
@@ -65,7 +65,7 @@ def test_after_skip_ignores_the_regenerated_typed_text():
 
 
 def test_opens_following_stops_after_a_header_whose_body_follows():
-    from offgrid.complete.postprocess.stop_rules import opens_following
+    from offgrid.complete.stop_rules import opens_following
 
     rule = opens_following(ctx_of("def f(s):\n    ║\n        n += 1\n"))
     assert rule("for c in s:") is None  # not a whole line yet

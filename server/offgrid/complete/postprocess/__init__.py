@@ -1,4 +1,4 @@
-"""From raw model text to a suggestion worth showing: stop rules while streaming, then filters in order.
+"""From raw model text to a suggestion worth showing: filters in order, after the stop rules cut it while streaming.
 
 Each filter takes and returns a Candidate: unchanged, trimmed, or empty (dropped). The order matters: cap
 leftovers first, then the block's scope, repeats of the text after the cursor, loops, the line's tail,
@@ -12,7 +12,6 @@ from offgrid.complete.postprocess.drop_blank import drop_blank
 from offgrid.complete.postprocess.drop_duplicated import drop_duplicated
 from offgrid.complete.postprocess.drop_syntax_worse import drop_syntax_worse
 from offgrid.complete.postprocess.limit_scope import limit_scope
-from offgrid.complete.postprocess.stop_rules import stop_rule
 from offgrid.complete.postprocess.trim_dangling_header import trim_dangling_header
 from offgrid.complete.postprocess.trim_line_suffix import trim_line_suffix
 from offgrid.complete.postprocess.trim_partial_line import trim_partial_line
@@ -45,4 +44,4 @@ def postprocess(candidate: Candidate, ctx: PostContext, filters: tuple[Filter, .
     return candidate
 
 
-__all__ = ["FILTERS", "Candidate", "PostContext", "make_context", "postprocess", "stop_rule"]
+__all__ = ["FILTERS", "Candidate", "PostContext", "make_context", "postprocess"]

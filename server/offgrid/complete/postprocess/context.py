@@ -1,26 +1,14 @@
 """What the post-processing rules see: a candidate suggestion, and the text around the cursor it is for.
 
-The single-line or multi-line mode is decided once, here, and carried in the context; rules read it.
+The context carries the single-line or multi-line mode, which offgrid.context.mode decides; rules read it.
 """
 
-import re
 from dataclasses import dataclass, replace
+
+from offgrid.context.mode import Mode, completion_mode
 
 CLOSERS = ")]}"
 OPENERS = "([{"
-# After the cursor, only closing brackets, quotes and punctuation: the line's end for completion purposes.
-_LINE_END_REST = re.compile(r"^[\s)\]}\"'`;:,.>]*$")
-_LINE_COMMENTS = {
-    "python": ("#",),
-    "ruby": ("#",),
-    "shellscript": ("#",),
-    "toml": ("#",),
-    "yaml": ("#",),
-    "lua": ("--",),
-    "sql": ("--",),
-    "haskell": ("--",),
-}
-_DEFAULT_LINE_COMMENTS = ("//",)
 
 
 @dataclass(frozen=True)
@@ -66,24 +54,12 @@ class PostContext:
         return [] if i < 0 else self.before[:i].split("\n")
 
 
-def in_line_comment(typed: str, language: str) -> bool:
-    """The cursor follows a line comment marker (crude: strings are not parsed)."""
-    markers = _LINE_COMMENTS.get(language, _DEFAULT_LINE_COMMENTS)
-    return any(m in typed for m in markers)
-
-
-def choose_multiline(typed: str, line_rest: str, language: str) -> bool:
-    """Multi-line when the cursor is at the end of its line (closing brackets and quotes aside) and not in a
-    line comment; single-line in the middle of a line or in a comment."""
-    return bool(_LINE_END_REST.match(line_rest)) and not in_line_comment(typed, language)
-
-
-def make_context(before: str, after: str, language: str = "") -> PostContext:
-    """The context for a cursor between `before` and `after`, with its mode chosen."""
+def make_context(before: str, after: str, language: str = "", mode: Mode | None = None) -> PostContext:
+    """The context for a cursor between `before` and `after`; `mode` is the context pack's, when there is one."""
     typed = before[before.rfind("\n") + 1 :]
     i = after.find("\n")
     rest = after if i < 0 else after[:i]
-    return PostContext(before, after, language, choose_multiline(typed, rest, language))
+    return PostContext(before, after, language, completion_mode(mode, typed, rest, language) == "multi")
 
 
 def indentation(line: str) -> int:

@@ -1,7 +1,7 @@
-"""What every backend takes and gives: fill-in-the-middle text pieces in, a Generation out.
+"""What every backend takes and gives: a prompt already laid out for its wire format in, a Generation out.
 
-The pipeline cuts the windows as text; each backend renders them its own way (token ids with the local
-vocabulary, a llama.cpp server's /infill fields, or a raw FIM prompt for an OpenAI-compatible server).
+The completion layer lays out every prompt (complete/prompt.py): token ids for the local model, a raw FIM text
+for an OpenAI-compatible server, the /infill fields for llama.cpp's server. Backends know nothing of documents.
 """
 
 import threading
@@ -12,39 +12,43 @@ from offgrid.engine.generation import Generation, StopRule
 
 
 @dataclass(frozen=True)
-class ExtraFile:
-    """Another file's text given as context before the FIM prefix (repository-level FIM)."""
+class TokenPrompt:
+    """Token ids, and the bytes of the typed text's last token, held back for the model to rewrite."""
 
-    path: str
-    text: str
+    ids: list[int]
+    healed: bytes = b""
 
 
 @dataclass(frozen=True)
-class RepoContext:
-    """The completion layer's context pack as plain text: other files' snippets, which go before the current
-    file, and the current file's rows above the window (`stub`), which go right before the prefix."""
+class TextPrompt:
+    """A raw prompt with the FIM tokens spelled out, and the typed spaces left out of it (the server's
+    tokenizer cannot be healed; the answer's copy of them is dropped)."""
 
-    repo: str = ""
-    path: str = ""  # the current file, as shown to the model
-    files: tuple[ExtraFile, ...] = ()
-    stub: str = ""
-    comment: str = "#"  # line comment of the language, for models without repo-level tokens
-    format: str = "repo"  # "repo": repo-level tokens where the model has them; otherwise comments
+    text: str
+    held: str = ""
+
+
+@dataclass(frozen=True)
+class InfillFields:
+    """llama.cpp's /infill request fields: the server lays out the FIM prompt itself."""
+
+    prefix: str  # input_prefix
+    suffix: str  # input_suffix
+    typed: str  # prompt: the typed part of the cursor line, less `held`
+    extra: tuple[tuple[str, str], ...] = ()  # input_extra: (filename, text) of other files
+    held: str = ""
+
+
+Prompt = TokenPrompt | TextPrompt | InfillFields
 
 
 @dataclass(frozen=True)
 class InfillRequest:
-    """One completion at a cursor: the text around it, the budgets, and when to stop."""
+    """One completion at a cursor: its prompt, and when to stop."""
 
-    prefix: str  # whole lines before the cursor line
-    suffix: str  # the rest of the cursor line and whole lines after it
-    typed: str  # the cursor line up to the cursor: goes last, so a keystroke changes only the prompt's tail
-    context: RepoContext | None = None
+    prompt: Prompt
     slot: str = "default"  # the document (a KV sequence locally, a cache hint remotely)
     fork_from: str | None = None  # local only: start from a copy of this slot's cache
-    prefix_tokens: int = 1024
-    suffix_tokens: int = 256
-    step_lines: int = 16  # the prefix window drops lines from the top this many at a time
     max_tokens: int = 128
     stop: StopRule | None = None  # applied to the generated text (streamed text, for remote backends)
     indent: int = 0  # a later line indented less than this ends a multi-line suggestion (0: no such rule)
@@ -57,6 +61,7 @@ class Backend(Protocol):
     """Runs infill requests. Calls come from the model worker thread, one at a time."""
 
     name: str  # "local", "infill" or "openai"
+    wire: str  # the prompt it takes: "tokens" (TokenPrompt), "text" (TextPrompt) or "infill" (InfillFields)
 
     def infill(self, req: InfillRequest, cancel: threading.Event | None = None) -> Generation:
         """The text to insert at the cursor (blocking). Remote failures raise RemoteError."""

@@ -4,17 +4,14 @@ stream, so the server stops generating."""
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from offgrid.engine.backends.base import InfillRequest
-from offgrid.engine.backends.streamed import Collector, openai_choice, openai_figures
+from offgrid.engine.backends.base import InfillRequest, TextPrompt
+from offgrid.engine.backends.http import HttpClient
+from offgrid.engine.backends.stream_events import read_openai_stream
+from offgrid.engine.backends.streamed import Collector
 from offgrid.engine.generation import Generation, StopRule
-from offgrid.errors import Cancelled, RemoteError
-
-if TYPE_CHECKING:  # http.py imports this module
-    from offgrid.engine.backends.http import HttpClient
-
-_REASONS = {"stop": "end", "length": "max_tokens"}
+from offgrid.errors import RemoteError
 
 
 @dataclass(frozen=True)
@@ -59,30 +56,18 @@ class EchoFilter:
         return self.held[len(self.prefill) :] if self.held.startswith(self.prefill) else self.held
 
 
-def stream_chat(http: "HttpClient", req: ChatRequest, model: str, cancel: threading.Event | None) -> Generation:
+def stream_chat(http: HttpClient, req: ChatRequest, model: str, cancel: threading.Event | None) -> Generation:
     """Stream one chat answer; the Generation's text is what the server wrote after the prefill."""
-    c = Collector(InfillRequest(prefix="", suffix="", typed="", max_tokens=req.max_tokens, stop=req.stop))
+    c = Collector(InfillRequest(TextPrompt(""), max_tokens=req.max_tokens, stop=req.stop))  # the stop rules only
     echo = EchoFilter(req.prefill)
-    final: dict[str, Any] = {}
-    url = http.base_url + "/v1/chat/completions"
 
-    def on_event(event: dict[str, Any]) -> bool:
-        choice = openai_choice(event, final, url)
-        if choice is None:
-            return True  # the usage-only chunk
+    def piece(choice: dict[str, Any], url: str) -> str:
         delta = choice.get("delta")
         if not isinstance(delta, dict):
             raise RemoteError(f"{url} sent a malformed stream: a choice without a delta")
         content = delta.get("content") or ""
         if not isinstance(content, str):
             raise RemoteError(f"{url} sent a malformed stream: content that is not text")
-        return c.add(echo.feed(content))
+        return echo.feed(content)
 
-    try:
-        http.run(http.stream_events("/v1/chat/completions", chat_body(req, model), on_event), cancel)
-    except Cancelled:
-        c.reason = "cancelled"
-        return c.generation()
-    if not c.stopped_here:
-        c.reason = _REASONS.get(str(final.get("finish_reason")), "end")
-    return c.generation(**openai_figures(final))
+    return read_openai_stream(http, "/v1/chat/completions", chat_body(req, model), c, piece, cancel)

@@ -6,13 +6,13 @@ from typing import Any
 
 from offgrid.engine.backends.base import Backend, InfillRequest
 from offgrid.engine.backends.chat_stream import ChatRequest
-from offgrid.engine.backends.http import HttpBackend
+from offgrid.engine.backends.http_backend import HttpBackend
 from offgrid.engine.backends.llama_infill import LlamaInfillBackend
 from offgrid.engine.backends.openai_completions import OpenAICompletionsBackend
 from offgrid.errors import RemoteError
 
 Row = tuple[str, str]
-SAMPLE = InfillRequest(prefix="def add(a, b):\n", suffix="\n", typed="    return ", max_tokens=8)
+Sample = Callable[[Backend], InfillRequest]  # a completion request laid out for the backend (by complete/)
 CHAT_SAMPLE = ChatRequest("Reply with code only.", "Write a Python expression that adds a and b.", max_tokens=8)
 
 
@@ -22,13 +22,13 @@ def _timed(call: Callable[[], Any]) -> tuple[Any, float]:
     return out, (time.perf_counter() - t0) * 1000
 
 
-def check_backend(backend: Backend) -> tuple[list[Row], str | None]:
+def check_backend(backend: Backend, sample: Sample) -> tuple[list[Row], str | None]:
     """Rows to print, and the problem that stops completions (None when they can work)."""
     try:
         if isinstance(backend, LlamaInfillBackend):
-            rows, problem = _check_infill(backend)
+            rows, problem = _check_infill(backend, sample)
         elif isinstance(backend, OpenAICompletionsBackend):
-            rows, problem = _check_openai(backend)
+            rows, problem = _check_openai(backend, sample)
         else:
             return [], f"no remote checks for the {backend.name} backend"
     except RemoteError as e:
@@ -47,13 +47,13 @@ def _check_chat(b: HttpBackend) -> Row:
     return ("code actions", f"/v1/chat/completions works: {gen.text!r} in {ms:.0f} ms")
 
 
-def _check_infill(b: LlamaInfillBackend) -> tuple[list[Row], str | None]:
+def _check_infill(b: LlamaInfillBackend, sample: Sample) -> tuple[list[Row], str | None]:
     http = b.http
     health, ms = _timed(lambda: http.run(http.get_json("/health"), None))
     rows = [("server", f"{http.base_url} reachable, health {health.get('status', health)}, round trip {ms:.0f} ms")]
     rows.append(("model", ", ".join(_model_ids(http.run(http.get_json("/v1/models"), None))) or "(none listed)"))
     try:
-        gen, ms = _timed(lambda: b.infill(SAMPLE))
+        gen, ms = _timed(lambda: b.infill(sample(b)))
     except RemoteError as e:
         if "501" in str(e) or "not supported" in str(e).lower():
             return rows, f"the server's model has no fill-in-the-middle tokens: {e}"
@@ -62,7 +62,7 @@ def _check_infill(b: LlamaInfillBackend) -> tuple[list[Row], str | None]:
     return rows, None
 
 
-def _check_openai(b: OpenAICompletionsBackend) -> tuple[list[Row], str | None]:
+def _check_openai(b: OpenAICompletionsBackend, sample: Sample) -> tuple[list[Row], str | None]:
     http = b.http
     ids, ms = _timed(b.models)
     rows = [("server", f"{http.base_url} reachable, /v1/models round trip {ms:.0f} ms")]
@@ -74,7 +74,7 @@ def _check_openai(b: OpenAICompletionsBackend) -> tuple[list[Row], str | None]:
     else:
         special = _special_tokens(b)
         rows.append(("fill-in-middle", f"{b.template.name} template; {special}"))
-    gen, ms = _timed(lambda: b.infill(SAMPLE))
+    gen, ms = _timed(lambda: b.infill(sample(b)))
     rows.append(("sample", f"{gen.text!r} in {ms:.0f} ms (stop: {gen.stop_reason})"))
     return rows, None
 

@@ -1,86 +1,25 @@
-"""HTTP plumbing shared by the remote backends: settings, one keep-alive client on its own event loop, server-sent
-event streams that the model worker can cancel (cancelling closes the connection, so the server stops generating),
-and every transport failure turned into one RemoteError with a message for the user."""
+"""The transport under the remote backends: one keep-alive client on its own event loop, JSON requests and
+server-sent event streams that the model worker can cancel (cancelling closes the connection, so the server stops
+generating), the time limits, and every transport failure turned into one RemoteError with a message for the user.
+What the requests mean is the backends' business (http_backend.py, chat_stream.py, stream_events.py)."""
 
 import asyncio
 import concurrent.futures
-import ipaddress
 import json
 import os
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import httpx2 as httpx
 
-from offgrid.engine.backends.chat_stream import ChatRequest, stream_chat
-from offgrid.engine.generation import Generation
-from offgrid.errors import Cancelled, RemoteError
+from offgrid.config import RemoteSettings
+from offgrid.errors import Cancelled, Overdue, RemoteError
 
 T = TypeVar("T")
 
-
-class Overdue(Exception):
-    """The answer took longer than the request's time limits; its stream was closed."""
-
-
 _POLL_S = 0.02  # how often the worker thread looks at its cancel event while a request runs
-
-
-@dataclass(frozen=True)
-class RemoteSettings:
-    """Where the model server is and how to talk to it. The API key itself is never a setting."""
-
-    url: str = ""  # base URL, e.g. http://127.0.0.1:8080 (a trailing /v1 is fine for "openai")
-    model: str = ""  # model name sent to /v1/completions ("": the server's first model)
-    fim: str = ""  # "openai" only: FIM format or preset name ("": from the model name, then `preset`)
-    api_key_env: str = ""  # name of the environment variable that holds the API key ("": no key)
-    connect_timeout_ms: int = 3_000
-    read_timeout_ms: int = 15_000  # longest silence while the server evaluates the prompt or generates
-    verify_tls: bool = True
-    ca_bundle: str = ""  # a CA bundle file for servers with a private certificate authority
-
-
-def is_loopback(url: str) -> bool:
-    """Whether the URL's host is this machine."""
-    host = (urlsplit(url).hostname or "").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def plain_http_warning(url: str) -> str | None:
-    """The once-only warning for code sent unencrypted to another machine."""
-    if urlsplit(url).scheme == "http" and not is_loopback(url):
-        return (
-            f"the remote model server {url} is plain http://: your code travels unencrypted. "
-            "Use https:// unless the network is yours"
-        )
-    return None
-
-
-def check_url(url: str) -> str:
-    """The base URL without a trailing slash, or a RemoteError saying what is wrong with it."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RemoteError(f"remote.url must be an http:// or https:// URL, got {url!r}")
-    return url.strip().rstrip("/")
-
-
-def api_key(s: RemoteSettings) -> tuple[str | None, str | None]:
-    """The key from the environment variable the settings name, and a warning when that variable is unset."""
-    if not s.api_key_env:
-        return None, None
-    key = os.environ.get(s.api_key_env)
-    if not key:
-        return None, f"remote.apiKeyEnv names {s.api_key_env}, which is not set: sending no API key"
-    return key, None
 
 
 class HttpClient:
@@ -228,28 +167,3 @@ def _reason(e: BaseException) -> str:
             return "connection refused"
         seen = seen.__cause__ or seen.__context__
     return str(e) or type(e).__name__
-
-
-class HttpBackend:
-    """What the HTTP backends share: the server keeps its own cache (nothing to repair here), chat answers for
-    code actions from /v1/chat/completions, and a connection pool to close."""
-
-    http: HttpClient
-    continues_prefill = False  # whether the server continues a last assistant message (llama.cpp's server does)
-
-    def chat_model(self) -> str:
-        """The model name chat requests carry ("": the server's own)."""
-        return ""
-
-    def chat(self, req: ChatRequest, cancel: threading.Event | None = None) -> Generation:
-        """Stream a chat answer (blocking); a set `cancel` closes the stream. Failures raise RemoteError."""
-        return stream_chat(self.http, req, self.chat_model(), cancel)
-
-    def needs_repair(self, slot: str) -> bool:
-        return False
-
-    def repair(self, slot: str, cancel: threading.Event | None = None) -> int:
-        return 0
-
-    def close(self) -> None:
-        self.http.close()

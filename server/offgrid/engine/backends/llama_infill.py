@@ -1,12 +1,15 @@
 """llama.cpp's `llama-server` /infill: the server owns the FIM format and the prompt cache; offgrid sends the
-pieces (prefix, suffix, the typed part as `prompt`, other files as `input_extra`) and reads the stream."""
+pieces complete/ laid out (prefix, suffix, the typed part as `prompt`, other files as `input_extra`) and reads
+the stream."""
 
 import threading
 from typing import Any
 
-from offgrid.engine.backends.base import InfillRequest
-from offgrid.engine.backends.http import HttpBackend, HttpClient, Overdue, RemoteSettings
-from offgrid.engine.backends.streamed import CHARS_PER_TOKEN, Collector, fit_prefix, fit_suffix, hold_back_space
+from offgrid.config import RemoteSettings
+from offgrid.engine.backends.base import InfillFields, InfillRequest
+from offgrid.engine.backends.http import HttpClient, Overdue
+from offgrid.engine.backends.http_backend import HttpBackend
+from offgrid.engine.backends.streamed import Collector
 from offgrid.engine.generation import Generation
 from offgrid.errors import Cancelled, RemoteError
 
@@ -15,13 +18,12 @@ _REASONS = {"eos": "end", "word": "end", "limit": "max_tokens"}
 
 def infill_body(req: InfillRequest) -> dict[str, Any]:
     """The /infill request for `req` (greedy, streamed, prompt cache on)."""
-    ctx = req.context
-    stub = ctx.stub if ctx else ""  # the current file's rows above the window
+    p = _fields(req)
     body: dict[str, Any] = {
-        "input_prefix": stub + fit_prefix(req.prefix, req.prefix_tokens * CHARS_PER_TOKEN, req.step_lines),
-        "input_suffix": fit_suffix(req.suffix, req.suffix_tokens * CHARS_PER_TOKEN),
-        "input_extra": [{"filename": f.path, "text": f.text} for f in (ctx.files if ctx else ())],
-        "prompt": hold_back_space(req.typed)[0],
+        "input_prefix": p.prefix,
+        "input_suffix": p.suffix,
+        "input_extra": [{"filename": path, "text": text} for path, text in p.extra],
+        "prompt": p.typed,
         "n_predict": req.max_tokens,
         "stream": True,
         "cache_prompt": True,
@@ -35,10 +37,17 @@ def infill_body(req: InfillRequest) -> dict[str, Any]:
     return body
 
 
+def _fields(req: InfillRequest) -> InfillFields:
+    if not isinstance(req.prompt, InfillFields):
+        raise TypeError(f"the infill backend takes /infill fields, not {type(req.prompt).__name__}")
+    return req.prompt
+
+
 class LlamaInfillBackend(HttpBackend):
     """Completions from a llama.cpp server's /infill endpoint."""
 
     name = "infill"
+    wire = "infill"
     continues_prefill = True  # llama-server treats a last assistant message as the start of its answer
 
     def __init__(self, base_url: str, settings: RemoteSettings, key: str | None) -> None:
@@ -47,7 +56,7 @@ class LlamaInfillBackend(HttpBackend):
 
     def infill(self, req: InfillRequest, cancel: threading.Event | None = None) -> Generation:
         """Stream one /infill answer; stop rules close the stream early."""
-        c = Collector(req, held=hold_back_space(req.typed)[1])
+        c = Collector(req, held=_fields(req).held)
         final: dict[str, Any] = {}
         timings: dict[str, Any] = {}
 

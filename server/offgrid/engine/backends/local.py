@@ -1,29 +1,13 @@
-"""The in-process backend: the GGUF model in llama.cpp through LlamaEngine, with KV reuse per document.
-
-The token layout (PSM with token healing) is the completion layer's: it is passed in as `render`, so the
-engine layer never imports it.
-"""
+"""The in-process backend: the GGUF model in llama.cpp through LlamaEngine, with KV reuse per document. It takes
+token ids laid out by the completion layer (complete/prompt.py)."""
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from offgrid.engine.backends.base import InfillRequest
+from offgrid.engine.backends.base import InfillRequest, TokenPrompt
 from offgrid.engine.generation import Generation, GenerationRequest, after_skip
 from offgrid.engine.llama_engine import LlamaEngine
-from offgrid.engine.model import Model
-
-
-@dataclass(frozen=True)
-class TokenPrompt:
-    """Token ids, and the bytes of the typed text's last token, held back for the model to rewrite."""
-
-    ids: list[int]
-    healed: bytes = b""
-
-
-Render = Callable[[Model, InfillRequest], TokenPrompt]
 
 
 def after_healed(text: str, healed: bytes) -> str:
@@ -36,14 +20,16 @@ class LocalBackend:
     """LlamaEngine behind the Backend interface, unchanged in behaviour."""
 
     name = "local"
+    wire = "tokens"
 
-    def __init__(self, engine: LlamaEngine, render: Render) -> None:
+    def __init__(self, engine: LlamaEngine) -> None:
         self.engine = engine
-        self.render = render
 
     def infill(self, req: InfillRequest, cancel: threading.Event | None = None) -> Generation:
-        """Render the token prompt, generate on the document's KV sequence, drop the healed bytes."""
-        prompt = self.render(self.engine.model, req)
+        """Generate on the document's KV sequence, then drop the healed bytes."""
+        prompt = req.prompt
+        if not isinstance(prompt, TokenPrompt):
+            raise TypeError(f"the local backend takes token ids, not {type(prompt).__name__}")
         gen = self.engine.generate(
             GenerationRequest(
                 prompt=tuple(prompt.ids),

@@ -4,22 +4,15 @@ the raw FIM prompt with its own templates, since the server has no infill endpoi
 import threading
 from typing import Any
 
-from offgrid.engine.backends.base import InfillRequest
-from offgrid.engine.backends.http import HttpBackend, HttpClient, Overdue, RemoteSettings
-from offgrid.engine.backends.streamed import (
-    CHARS_PER_TOKEN,
-    Collector,
-    fit_prefix,
-    fit_suffix,
-    hold_back_space,
-    openai_choice,
-    openai_figures,
-)
-from offgrid.engine.fim_text import FimTemplate, render_fim, template_for
+from offgrid.config import RemoteSettings
+from offgrid.engine.backends.base import InfillRequest, TextPrompt
+from offgrid.engine.backends.http import HttpClient
+from offgrid.engine.backends.http_backend import HttpBackend
+from offgrid.engine.backends.stream_events import read_openai_stream
+from offgrid.engine.backends.streamed import Collector
+from offgrid.engine.fim import FimTemplate, template_for
 from offgrid.engine.generation import Generation
-from offgrid.errors import Cancelled, RemoteError
-
-_REASONS = {"stop": "end", "length": "max_tokens"}
+from offgrid.errors import RemoteError
 
 
 def completions_root(url: str) -> str:
@@ -42,10 +35,8 @@ def choose_template(fim: str, model_id: str, preset: str) -> FimTemplate | None:
 
 def completion_body(req: InfillRequest, model: str, t: FimTemplate | None) -> dict[str, Any]:
     """The /v1/completions request: a raw FIM prompt, greedy, streamed."""
-    prefix = fit_prefix(req.prefix, req.prefix_tokens * CHARS_PER_TOKEN, req.step_lines)
-    suffix = fit_suffix(req.suffix, req.suffix_tokens * CHARS_PER_TOKEN)
     body: dict[str, Any] = {
-        "prompt": render_fim(t, prefix, suffix, hold_back_space(req.typed)[0], req.context),
+        "prompt": _text(req).text,
         "max_tokens": req.max_tokens,
         "temperature": 0,
         "stream": True,
@@ -57,10 +48,24 @@ def completion_body(req: InfillRequest, model: str, t: FimTemplate | None) -> di
     return body
 
 
+def _text(req: InfillRequest) -> TextPrompt:
+    if not isinstance(req.prompt, TextPrompt):
+        raise TypeError(f"the openai backend takes a text prompt, not {type(req.prompt).__name__}")
+    return req.prompt
+
+
+def _choice_text(choice: dict[str, Any], url: str) -> str:
+    text = choice.get("text")
+    if not isinstance(text, str):
+        raise RemoteError(f"{url} sent a malformed stream: a choice without text")
+    return text
+
+
 class OpenAICompletionsBackend(HttpBackend):
     """Completions from an OpenAI-compatible /v1/completions endpoint."""
 
     name = "openai"
+    wire = "text"
 
     def __init__(self, base_url: str, settings: RemoteSettings, key: str | None, preset: str) -> None:
         self.http = HttpClient(completions_root(base_url), settings, key)
@@ -88,6 +93,11 @@ class OpenAICompletionsBackend(HttpBackend):
         self.template = choose_template(self.settings.fim, self.model, self.preset)
         self._resolved = True
 
+    def fim_template(self) -> FimTemplate | None:
+        """The FIM format prompts for this server are written in (asks the server for its model once)."""
+        self.resolve()
+        return self.template
+
     def chat_model(self) -> str:
         self.resolve()
         return self.model
@@ -95,31 +105,9 @@ class OpenAICompletionsBackend(HttpBackend):
     def infill(self, req: InfillRequest, cancel: threading.Event | None = None) -> Generation:
         """Stream one completion; stop rules close the stream early."""
         self.resolve()
-        c = Collector(req, self.template.stop if self.template else (), hold_back_space(req.typed)[1])
-        final: dict[str, Any] = {}
-
-        url = self.http.base_url + "/v1/completions"
-
-        def on_event(event: dict[str, Any]) -> bool:
-            choice = openai_choice(event, final, url)
-            if choice is None:
-                return True  # the usage-only chunk
-            text = choice.get("text")
-            if not isinstance(text, str):
-                raise RemoteError(f"{url} sent a malformed stream: a choice without text")
-            return c.add(text)
-
+        c = Collector(req, self.template.stop if self.template else (), _text(req).held)
         body = completion_body(req, self.model, self.template)
-        try:
-            self.http.run(self.http.stream_events("/v1/completions", body, on_event), cancel, c.overdue)
-        except Overdue:
-            return c.end_overdue(url)
-        except Cancelled:
-            c.reason = "cancelled"
-            return c.generation()
-        if not c.stopped_here:
-            c.reason = _REASONS.get(str(final.get("finish_reason")), "end")
-        return c.generation(**openai_figures(final))
+        return read_openai_stream(self.http, "/v1/completions", body, c, _choice_text, cancel, c.overdue)
 
     def describe(self) -> dict[str, Any]:
         return {

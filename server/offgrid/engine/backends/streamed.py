@@ -4,41 +4,12 @@ ends the stream, which closes the connection."""
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from offgrid.engine.backends.base import InfillRequest
 from offgrid.engine.generation import Generation
 from offgrid.errors import RemoteError
 
-
-def fit_prefix(text: str, max_chars: int, step: int) -> str:
-    """Whole lines from the end of `text` within `max_chars`, dropping lines from the top `step` at a time,
-    so the prompt's start (and the server's prompt cache) stays put while the cursor moves."""
-    lines = text.splitlines(keepends=True)
-    first, chars = len(lines), 0
-    while first > 0 and chars + len(lines[first - 1]) <= max_chars:
-        first -= 1
-        chars += len(lines[first])
-    start = first + (-first % max(1, step))
-    if start >= len(lines) and lines:
-        return lines[-1][-max_chars:] if max_chars > 0 else ""
-    return "".join(lines[start:])
-
-
-def fit_suffix(text: str, max_chars: int) -> str:
-    """The head of `text` within `max_chars`, cut at a line end when there is one."""
-    if len(text) <= max_chars:
-        return text
-    head = text[:max_chars]
-    cut = head.rfind("\n")
-    return head[:cut] if cut > 0 else head
-
-
-def hold_back_space(typed: str) -> tuple[str, str]:
-    """Split off the typed line's trailing spaces. A remote tokenizer cannot be healed (the local backend
-    regenerates the last token), and a prompt ending in a space makes the model start with another one."""
-    kept = typed.rstrip(" \t")
-    return (kept, typed[len(kept) :]) if kept.strip() else (typed, "")
+CHARS_PER_TOKEN = 4  # a remote model's tokenizer is not at hand: budgets in tokens become characters
 
 
 def after_held(text: str, held: str) -> str:
@@ -46,43 +17,6 @@ def after_held(text: str, held: str) -> str:
     if text.startswith(held):
         return text[len(held) :]
     return text.lstrip(" \t") if held else text
-
-
-def openai_choice(event: dict[str, Any], final: dict[str, Any], url: str) -> dict[str, Any] | None:
-    """The first choice of one event of an OpenAI-style stream, None for the usage-only chunk; keeps `usage`,
-    llama-server's `timings` and the finish reason in `final` for openai_figures."""
-    for key in ("usage", "timings"):
-        if isinstance(event.get(key), dict):
-            final[key] = event[key]
-    choices = event.get("choices")
-    if not isinstance(choices, list):
-        raise RemoteError(f"{url} sent a malformed stream: no choices")
-    if not choices:
-        return None
-    choice = choices[0]
-    if not isinstance(choice, dict):
-        raise RemoteError(f"{url} sent a malformed stream: a choice that is not an object")
-    if choice.get("finish_reason"):
-        final["finish_reason"] = choice["finish_reason"]
-    return choice
-
-
-def openai_figures(final: dict[str, Any]) -> dict[str, Any]:
-    """Token counts and the server's own timings from the last event of an OpenAI-style stream (`usage`, asked
-    for at the end; llama-server also sends `timings`), as Collector.generation's keyword arguments."""
-    usage, t = final.get("usage") or {}, final.get("timings") or {}
-    n_prompt = int(usage.get("prompt_tokens", 0) or 0)
-    return {
-        "n_prompt": n_prompt or int(t.get("prompt_n", 0) or 0) + int(t.get("cache_n", 0) or 0),
-        "n_reused": int(t.get("cache_n", 0) or 0),
-        "n_evaluated": int(t.get("prompt_n", n_prompt) or 0),
-        "n_generated": int(usage["completion_tokens"]) if "completion_tokens" in usage else None,
-        "server_prompt_ms": t.get("prompt_ms"),
-        "server_generate_ms": t.get("predicted_ms"),
-    }
-
-
-CHARS_PER_TOKEN = 4  # a remote model's tokenizer is not at hand: budgets in tokens become characters
 
 
 @dataclass

@@ -7,10 +7,10 @@ text to. Each returns its earliest cut, so the same rules can also trim a finish
 import difflib
 from collections.abc import Callable, Iterator
 
-from offgrid.complete.postprocess.context import CLOSERS, OPENERS, PostContext, in_line_comment, indentation
+from offgrid.complete.postprocess.context import CLOSERS, OPENERS, PostContext, indentation
+from offgrid.context.languages import INDENTING_OPENERS, in_line_comment
 from offgrid.engine.generation import StopRule
 
-_BLOCK_OPENERS = (":", "{", "(", "[", " do", " then", "=>")
 _CLOSING_LINE = set(CLOSERS + ";,") | {" "}
 _CLOSING_WORDS = {"end", "fi", "done", "esac"}
 _LOOKAHEAD_LINES = 3
@@ -103,7 +103,7 @@ def leaves_block(ctx: PostContext) -> StopRule:
         # at the end of the file nothing constrains the level: stay inside the top-level definition
         floor = min(indent, 1) if following is None else min(indent, indentation(following))
         header = bool(typed.strip()) and base_offset < 0 and len(lines) > 1
-        opens = header and (base.rstrip().endswith(_BLOCK_OPENERS) or indentation(lines[1][1]) > indent)
+        opens = header and (base.rstrip().endswith(INDENTING_OPENERS) or indentation(lines[1][1]) > indent)
         for offset, line in lines[1:]:
             level = indentation(line)
             leaves = level <= indent if opens else level < indent
@@ -191,7 +191,7 @@ def opens_following(ctx: PostContext) -> StopRule:
         for offset, line in _complete_lines(typed, text):
             if not line.strip() or offset + len(line) <= 0:  # blank, or nothing generated on it yet
                 continue
-            if line.rstrip().endswith(_BLOCK_OPENERS) and indentation(following) > indentation(line):
+            if line.rstrip().endswith(INDENTING_OPENERS) and indentation(following) > indentation(line):
                 return offset + len(line)
         return None
 
