@@ -7,5 +7,11 @@ return {
     ["offgrid/metrics"] = function(...)
       return require("offgrid.status").on_metrics(...)
     end,
+    -- shown as Neovim shows it; an error also ends the progress line of what failed (offgrid.progress)
+    ["window/showMessage"] = function(err, result, ctx)
+      local out = vim.lsp.handlers["window/showMessage"](err, result, ctx)
+      require("offgrid.progress").on_message(result, ctx)
+      return out
+    end,
   },
 }

@@ -4,6 +4,7 @@ if vim.g.loaded_offgrid then
 end
 vim.g.loaded_offgrid = true
 
+---@type table<string, fun(cmd: vim.api.keyset.create_user_command.command_args, rest: string)>
 local subcommands = {
   status = function()
     require("offgrid.status").show()
@@ -19,19 +20,35 @@ local subcommands = {
     offgrid.set_enabled(not offgrid.enabled())
     vim.notify("offgrid suggestions " .. (offgrid.enabled() and "on" or "off"))
   end,
+  cancel = function()
+    require("offgrid.progress").cancel()
+  end,
+  -- :'<,'>Offgrid rewrite [instruction]: the selection (or the range's lines), asking for the instruction if none
+  rewrite = function(cmd, rest)
+    require("offgrid.actions").rewrite({ line1 = cmd.line1, line2 = cmd.line2, instruction = rest })
+  end,
 }
 
 vim.api.nvim_create_user_command("Offgrid", function(cmd)
-  local run = subcommands[cmd.args ~= "" and cmd.args or "status"]
+  local name, rest = cmd.args:match("^%s*(%S*)%s*(.-)%s*$")
+  local run = subcommands[name ~= "" and name or "status"]
   if not run then
-    vim.notify("offgrid: unknown subcommand " .. cmd.args, vim.log.levels.ERROR)
+    vim.notify("offgrid: unknown subcommand " .. name, vim.log.levels.ERROR)
     return
   end
-  run()
+  run(cmd, rest)
 end, {
-  nargs = "?",
-  desc = "offgrid: status, enable, disable, toggle",
-  complete = function()
-    return vim.tbl_keys(subcommands)
+  nargs = "*",
+  range = true,
+  desc = "offgrid: status, enable, disable, toggle, cancel, [range]rewrite",
+  complete = function(lead, line)
+    if not line:match("Offgrid%s+%S*$") then -- only the subcommand; an instruction is free text
+      return {}
+    end
+    local names = vim.tbl_filter(function(name)
+      return vim.startswith(name, lead)
+    end, vim.tbl_keys(subcommands))
+    table.sort(names)
+    return names
   end,
 })

@@ -106,13 +106,19 @@ function H.open(name, text)
   return path
 end
 
---- Start offgrid on the current buffer and wait for the model to be loaded.
-function H.start(opts)
+--- Start offgrid on the current buffer and wait for the model to be loaded (or for the server to reach `expect`).
+--- `opts.settings` go to the server as they are, with $OFFGRID_TEST_MODEL as the model unless they name a preset.
+function H.start(opts, expect)
+  opts = vim.deepcopy(opts or {})
+  local settings = opts.settings or {}
+  if settings.model == nil and settings.preset == nil then
+    settings.model = assert(os.getenv("OFFGRID_TEST_MODEL"), "set OFFGRID_TEST_MODEL")
+  end
+  opts.settings = nil
   require("offgrid").setup(vim.tbl_deep_extend("force", {
     cmd = { assert(os.getenv("OFFGRID_BIN"), "set OFFGRID_BIN"), "serve" },
-    settings = { model = assert(os.getenv("OFFGRID_TEST_MODEL"), "set OFFGRID_TEST_MODEL") },
     debounce_ms = 30,
-  }, opts or {}))
+  }, opts, { settings = settings }))
   local client = H.wait("the offgrid client", function()
     local c = vim.lsp.get_clients({ bufnr = 0, name = "offgrid" })[1]
     return c and c.initialized and c
@@ -127,7 +133,7 @@ function H.start(opts)
     end
     return state
   end, 120000)
-  H.eq("ready", state, "server state")
+  H.eq(expect or "ready", state, "server state")
   return client
 end
 

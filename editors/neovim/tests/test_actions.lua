@@ -1,5 +1,6 @@
 -- Code actions through vim.lsp.buf.code_action(): an "offgrid: " action applies its edit to the buffer, and
--- "Rewrite selection…" asks for the instruction with vim.ui.input, then the server rewrites the selection.
+-- "Rewrite selection…" asks for the instruction with vim.ui.input, then the server rewrites the selection; so do
+-- the visual-mode key and `gra` on a selection, which leave the user in Normal mode.
 -- Exits 77 (skipped) while the server offers no code actions.
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/helpers.lua")
 
@@ -56,4 +57,30 @@ H.run(function()
   H.log("after the rewrite:\n" .. buffer_text())
   H.truthy(asked, "asked for the instruction")
   H.truthy(buffer_text():find("result", 1, true), "the rewrite followed the instruction")
+
+  -- 3. The visual-mode key (:'<,'>Offgrid rewrite): the selected lines are rewritten, and the user is in Normal
+  -- mode afterwards. 4. The same through `gra` on a selection (vim.lsp.buf.code_action() in visual mode).
+  for _, keys in ipairs({ "Vj<M-r>", "Vjgra" }) do
+    vim.api.nvim_buf_set_lines(0, 0, -1, false, { "def area(w, h):", "    x = w * h", "    return x" })
+    asked = nil
+    before = buffer_text()
+    vim.ui.select = function(items, _, on_choice)
+      for i, item in ipairs(items) do
+        if is_rewrite(item.action) then
+          return on_choice(item, i)
+        end
+      end
+      on_choice(nil)
+    end
+    vim.api.nvim_win_set_cursor(0, { 2, 4 })
+    H.type(keys)
+    H.wait("the rewrite from " .. keys, function()
+      return buffer_text() ~= before
+    end, 180000)
+    H.log("after " .. keys .. ":\n" .. buffer_text())
+    H.truthy(asked, keys .. " asked for the instruction")
+    H.eq("def area(w, h):", vim.api.nvim_buf_get_lines(0, 0, 1, false)[1], keys .. " kept the line above")
+    H.truthy(buffer_text():find("result", 1, true), keys .. " followed the instruction")
+    H.eq("n", vim.api.nvim_get_mode().mode, "Normal mode after the edit from " .. keys)
+  end
 end)

@@ -1,11 +1,22 @@
 -- Ghost text drawing without a server: a multi-line suggestion is inline text plus virtual lines, a suggestion
 -- that replaces the text after the cursor is drawn around it, accept-word/line take the right part, and with no
--- suggestion shown the keys do what they did before offgrid mapped them (another plugin's Tab, or the plain key).
+-- suggestion shown the keys do what they did before offgrid mapped them (another plugin's Tab, or the plain key);
+-- the ghost's highlight has a colour in 256 colours as well as in true colour.
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/helpers.lua")
 local ghost = require("offgrid.ghost")
 local inline = require("offgrid.inline")
 
 H.run(function()
+  -- The ghost's colour shows without true colour too (tmux with 256 colours): a grey of the 256-colour palette
+  -- and italic, in cterm and gui; `:colorscheme` keeps it, a user's own definition wins over it.
+  local hl = vim.api.nvim_get_hl(0, { name = "OffgridGhost" })
+  H.truthy(hl.ctermfg and hl.fg and hl.italic and hl.cterm and hl.cterm.italic, "OffgridGhost: " .. vim.inspect(hl))
+  vim.cmd("colorscheme default")
+  H.eq(hl.ctermfg, vim.api.nvim_get_hl(0, { name = "OffgridGhost" }).ctermfg, "the grey after :colorscheme")
+  vim.cmd("highlight OffgridGhost ctermfg=1")
+  vim.cmd("doautocmd ColorScheme")
+  H.eq(1, vim.api.nvim_get_hl(0, { name = "OffgridGhost" }).ctermfg, "the user's colour wins")
+
   local buf = vim.api.nvim_get_current_buf()
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, { "def fib(n):", "    if n < 2", "x = f()" })
 

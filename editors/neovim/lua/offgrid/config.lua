@@ -15,8 +15,10 @@ M.defaults = {
     dismiss = "<C-]>",
     next = "<M-]>",
     prev = "<M-[>",
+    rewrite = "<M-r>",
   },
   inline = "auto",
+  progress = true,
 }
 
 ---@type offgrid.Opts

@@ -3,7 +3,26 @@
 local M = {}
 
 M.ns = vim.api.nvim_create_namespace("offgrid.ghost")
-vim.api.nvim_set_hl(0, "OffgridGhost", { link = "Comment", default = true })
+
+--- A grey italic of its own, in true colour and in the 256-colour palette: `Comment` has only a GUI colour by
+--- default, so under tmux without true colour the suggestion looked like code. `default`: a colourscheme or the
+--- user's own `:hi OffgridGhost` wins.
+function M.define_highlight()
+  vim.api.nvim_set_hl(0, "OffgridGhost", {
+    default = true,
+    fg = "#808080",
+    ctermfg = 244,
+    italic = true,
+    cterm = { italic = true },
+  })
+end
+
+M.define_highlight()
+-- `:colorscheme` clears every group first, ours included
+vim.api.nvim_create_autocmd("ColorScheme", {
+  group = vim.api.nvim_create_augroup("offgrid.ghost", { clear = true }),
+  callback = M.define_highlight,
+})
 
 local function mark(buf, row, col, opts)
   opts.hl_mode = "combine"

@@ -1,5 +1,6 @@
---- Insert-mode keys. Each key acts only while a suggestion is shown; otherwise it does what it did before
---- offgrid mapped it (another plugin's mapping, or the key itself), so Tab keeps working with nvim-cmp or blink.
+--- Insert-mode keys, and visual mode's rewrite key. Each insert-mode key acts only while a suggestion is shown;
+--- otherwise it does what it did before offgrid mapped it (another plugin's mapping, or the key itself), so Tab
+--- keeps working with nvim-cmp or blink.
 local config = require("offgrid.config")
 
 local M = {}
@@ -96,8 +97,27 @@ function M.fall_through(name)
   vim.api.nvim_feedkeys(vim.keycode(keys), mode, false)
 end
 
---- Map the configured keys in insert mode.
+--- Visual mode: the rewrite key ends visual mode (which sets the '< and '> marks) and does `:'<,'>Offgrid rewrite`.
+--- A mapping the user already has on that key is kept.
+local function map_visual()
+  local lhs = config.options.keys.rewrite
+  if not lhs then
+    return
+  end
+  local prev = vim.fn.maparg(lhs, "x", false, true)
+  if next(prev) and not (prev.desc or ""):match("^offgrid") then
+    return
+  end
+  vim.keymap.set("x", lhs, function()
+    vim.cmd("normal! \27")
+    local first, last = vim.api.nvim_buf_get_mark(0, "<")[1], vim.api.nvim_buf_get_mark(0, ">")[1]
+    require("offgrid.actions").rewrite({ line1 = first, line2 = last })
+  end, { desc = "offgrid rewrite the selection" })
+end
+
+--- Map the configured keys in insert mode, and the rewrite key in visual mode.
 function M.map()
+  map_visual()
   for name, lhs in pairs(config.options.keys) do
     if lhs and M.actions[name] then
       local prev = vim.fn.maparg(lhs, "i", false, true)

@@ -8,6 +8,7 @@
 ---@field dismiss? string|false Hide the suggestion; the next keystroke asks again (default "<C-]>").
 ---@field next? string|false Next suggestion, or ask for one when none is shown (default "<M-]>").
 ---@field prev? string|false Previous suggestion (default "<M-[>").
+---@field rewrite? string|false Visual mode: rewrite the selection as told (`:'<,'>Offgrid rewrite`; default "<M-r>").
 
 ---@class offgrid.Opts
 ---@field cmd? string[] How to start the server (default { "offgrid", "serve" }).
@@ -15,5 +16,6 @@
 ---@field filetypes? string[] Filetypes to attach to (default: every file buffer).
 ---@field root_markers? string[] Files that mark a project root; one server runs per root (default { ".git" }).
 ---@field debounce_ms? integer Quiet time after a keystroke before asking (default 75).
----@field keys? offgrid.Keys Insert-mode keys; false disables one.
+---@field keys? offgrid.Keys Insert-mode keys (and `rewrite` in visual mode); false disables one.
 ---@field inline? "auto"|"builtin"|"plugin" Who renders suggestions: Neovim 0.12's vim.lsp.inline_completion ("builtin"), this plugin's extmarks ("plugin"), or the first one available ("auto", the default).
+---@field progress? boolean Echo what the server is busy with (fetching the model, indexing, code actions) in the command line (default true; false when fidget.nvim or a statusline shows vim.lsp.status()).
