@@ -46,6 +46,9 @@ class EngineSettings:
     mmap: bool = False
 
 
+LAYOUTS = ("psm", "typed-last", "spm")
+
+
 @dataclass(frozen=True)
 class CompletionSettings:
     """Windows, budgets and caps for inline completion."""
@@ -61,6 +64,13 @@ class CompletionSettings:
     reuse_suggestions: bool = True  # answer typed-through suggestions from memory, without the model
     prefetch: bool = True  # while idle, compute the next suggestion as if the shown one were accepted
     invoked_items: int = 3  # suggestions for an explicit request (one while typing)
+    # where the typed part of the cursor's line goes in the prompt: "psm" (at the end of the prefix, as the models
+    # were trained), "typed-last" (after the middle token) or "spm" (suffix first); see complete/prompt.py
+    layout: str = "psm"
+
+    def __post_init__(self) -> None:
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"completion.layout must be one of {', '.join(LAYOUTS)}, not {self.layout!r}")
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,11 @@ class ContextSettings:
     # Qwen2.5-Coder-0.5B), "repo" uses its repo-level tokens (<|repo_name|>, <|file_sep|>) where the vocabulary
     # has them
     format: str = "comments"
+    # relevance gates (context/relevance.py): a recent chunk enters the pack only when it uses at least this share
+    # of the names in the code above the cursor, a window of similar code only when its score reaches
+    # similarMinScore; 0 lets everything in
+    recent_min_overlap: float = 0.3
+    similar_min_score: float = 0.1
 
 
 @dataclass(frozen=True)

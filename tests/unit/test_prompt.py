@@ -14,12 +14,14 @@ def piece(t):
     return chr(t).encode()
 
 
-def build_prompt(tokenize, piece, fim, w, prefix_tokens=1024, suffix_tokens=256, step_lines=16, bos=None, pack=None):
+def build_prompt(
+    tokenize, piece, fim, w, prefix_tokens=1024, suffix_tokens=256, step_lines=16, bos=None, pack=None, layout="psm"
+):
     """What the pipeline does: fit both windows with the model's tokens, then lay the tokens out."""
     meter = token_meter(tokenize, piece)
     prefix = fit_prefix(meter, w.prefix, prefix_tokens, step_lines)
     suffix = fit_suffix(meter, w.suffix, suffix_tokens)
-    return render_tokens(Vocab(tokenize, piece, fim, bos), Pieces(prefix, suffix, w.typed, pack))
+    return render_tokens(Vocab(tokenize, piece, fim, bos), Pieces(prefix, suffix, w.typed, pack, layout))
 
 
 def test_windows_put_whole_lines_in_prefix_and_typed_text_last():
@@ -38,11 +40,15 @@ def test_window_edges_move_in_steps():
     assert len(every_line) == 8
 
 
-def test_prompt_layout_is_prefix_suffix_middle_typed():
+def test_prompt_layouts_place_the_typed_part():
     w = cut_windows(split_lines("x = 1\ny = \nz = 3"), 1, 4, 10, 10, 1)
-    p = build_prompt(chars, piece, FIM, w)
-    assert p.ids == [-1, *chars("x = 1\n"), -2, *chars("\nz = 3"), -3, *chars("y =")]
+    p = build_prompt(chars, piece, FIM, w)  # psm: at the end of the prefix, as the model was trained
+    assert p.ids == [-1, *chars("x = 1\ny ="), -2, *chars("\nz = 3"), -3]
     assert p.healed == b" "  # the typed part's last token is held back for the model to rewrite
+    p = build_prompt(chars, piece, FIM, w, layout="typed-last")
+    assert p.ids == [-1, *chars("x = 1\n"), -2, *chars("\nz = 3"), -3, *chars("y =")]
+    p = build_prompt(chars, piece, FIM, w, layout="spm")
+    assert p.ids == [-2, *chars("\nz = 3"), -1, *chars("x = 1\ny =")]
 
 
 def test_prompt_without_fim_is_prefix_then_typed():
@@ -101,7 +107,7 @@ def test_context_pack_goes_first_with_repo_level_tokens():
     assert p.ids[: len(head)] == head
     rest = p.ids[len(head) :]
     assert rest[: 1 + len("import a\n")] == [-1, *chars("import a\n")]  # the stub opens the prefix
-    assert rest[-4:] == [-3, *chars("y =")]  # the typed part still comes last
+    assert rest[-1] == -3 and chars("x = 1\ny =") == rest[rest.index(-1) + 10 : rest.index(-2)]  # typed ends the prefix
 
 
 def test_context_pack_as_comments_without_repo_tokens():

@@ -50,14 +50,16 @@ def test_trailing_spaces_are_held_back_and_dropped_from_the_answer():
     assert after_held("x", "") == "x"
 
 
-def render_fim(t, prefix, suffix, typed, pack=None) -> str:
-    return render_text(t, Pieces(Fitted(list(prefix)), Fitted(list(suffix)), typed, pack)).text
+def render_fim(t, prefix, suffix, typed, pack=None, layout="typed-last") -> str:
+    return render_text(t, Pieces(Fitted(list(prefix)), Fitted(list(suffix)), typed, pack, layout)).text
 
 
-def test_templates_render_psm_with_the_typed_part_last():
+def test_templates_render_the_layouts():
     qwen = TEMPLATES["qwen2.5-coder"]
+    assert render_fim(qwen, "P\n", "S", "  t", layout="psm") == "<|fim_prefix|>P\n  t<|fim_suffix|>S<|fim_middle|>"
     assert render_fim(qwen, "P\n", "S", "  t") == "<|fim_prefix|>P\n<|fim_suffix|>S<|fim_middle|>  t"
-    assert render_fim(TEMPLATES["codestral"], "P", "S", "t") == "[SUFFIX]S[PREFIX]Pt"
+    assert render_fim(qwen, "P\n", "S", "  t", layout="spm") == "<|fim_suffix|>S<|fim_prefix|>P\n  t"
+    assert render_fim(TEMPLATES["codestral"], "P", "S", "t", layout="psm") == "[SUFFIX]S[PREFIX]Pt"  # its own order
     assert render_fim(TEMPLATES["codellama"], "P", "S", "t") == "<PRE> P <SUF>S <MID>t"
     assert render_fim(None, "P\n", "S", "t") == "P\nt"  # no FIM: prefix only
     ctx = ContextPack("proj", "m.py", files=(FileSnippet("a.py", "def a(): ..."),), stub="import a\n")
@@ -93,7 +95,11 @@ def test_request_bodies():
     assert "n_indent" not in body and "t_max_predict_ms" not in body
     req = InfillRequest(render_text(TEMPLATES["starcoder"], pieces), max_tokens=9)
     body = completion_body(req, "m", TEMPLATES["starcoder"])
-    assert body["prompt"].endswith("<fim_middle>  b") and body["max_tokens"] == 9 and len(body["stop"]) <= 4
+    assert (
+        body["prompt"].endswith("a\n  b<fim_suffix>\nz<fim_middle>")
+        and body["max_tokens"] == 9
+        and len(body["stop"]) <= 4
+    )
     assert req.prompt.held == " "
     assert "model" not in completion_body(req, "", None)
     assert completions_root("http://h:8000/v1") == "http://h:8000"

@@ -9,7 +9,7 @@ from offgrid.complete.alternatives import more_suggestions
 from offgrid.complete.fit import fit_prefix, fit_suffix
 from offgrid.complete.postprocess import Candidate, make_context, postprocess
 from offgrid.complete.postprocess.context import PostContext, indentation
-from offgrid.complete.prompt import Pieces, meter_for, render
+from offgrid.complete.prompt import Pieces, context_echoes, meter_for, render
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.complete.stop_rules import stop_rule
 from offgrid.complete.windows import cut_windows, split_lines
@@ -74,9 +74,10 @@ class Completer:
         suffix = fit_suffix(meter, w.suffix, s.suffix_tokens)
         # the rows the budget leaves out are not shown: the pack must give their scope headers and imports
         pack = self._context(req, line, column, w.first + prefix.skipped_lines, w.last)
-        ctx = make_context(w.prefix + w.typed, w.suffix, req.language, pack.mode if pack is not None else None)
+        mode = pack.mode if pack is not None else None
+        ctx = make_context(w.prefix + w.typed, w.suffix, req.language, mode, context_echoes(pack))
         infill = InfillRequest(
-            prompt=render(self.backend, Pieces(prefix, suffix, w.typed, pack)),
+            prompt=render(self.backend, Pieces(prefix, suffix, w.typed, pack, s.layout)),
             slot=req.slot,
             fork_from=req.fork_from,
             max_tokens=s.max_tokens,

@@ -2,10 +2,16 @@
 token ids for the local model (never through text with special tokens), a raw FIM text for an
 OpenAI-compatible server, or llama.cpp's /infill fields.
 
-Layout (PSM): [context] PRE [stub] prefix SUF suffix MID typed. The typed part comes last so a keystroke changes
-only the end of the prompt and the KV cache keeps everything before it. Without FIM tokens: [context] prefix
-typed. The context pack (other files' definitions, then the current file's imports and scope headers above the
-window) comes first: it changes only when the cursor moves to another definition, so it stays cached.
+Layouts (`completion.layout`):
+- "psm": [context] PRE [stub] prefix typed SUF suffix MID, the order the models were trained on. A keystroke
+  changes the typed part in the middle of the prompt; the engine moves the cached suffix after it instead of
+  evaluating it again (kv_cache.py), so a keystroke still costs only its own tokens and the middle token.
+- "typed-last": [context] PRE [stub] prefix SUF suffix MID typed: a keystroke changes only the end of the prompt,
+  but the model reads the typed part as the start of its answer and copies from the suffix more often.
+- "spm": [context] SUF suffix PRE [stub] prefix typed, no middle token: the typed part is last and in the prefix.
+Without FIM tokens: [context] prefix typed. The context pack (other files' definitions, then the current file's
+imports and scope headers above the window) comes first: it changes only when the cursor moves to another
+definition, so it stays cached.
 """
 
 from dataclasses import dataclass
@@ -25,6 +31,7 @@ class Pieces:
     suffix: Fitted
     typed: str
     context: ContextPack | None = None
+    layout: str = "psm"  # see the module's docstring
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,20 @@ def _commented(pack: ContextPack) -> str:
     c = pack.comment
     rows = "".join(f"{c} {f.path}\n" + "".join(f"{c} {row}\n" for row in f.text.split("\n")) for f in pack.files)
     return rows + (f"{c} {pack.path}\n" if pack.files else "")
+
+
+_MIN_ECHO = 6  # shorter rows (`# }`, `# x = 1`) are as likely the model's own
+
+
+def context_echoes(pack: ContextPack | None) -> frozenset[str]:
+    """The lines that only the context's layout shows the model: the path rows and the other files' rows as
+    comments, and the bare paths that follow a file separator. A suggestion that writes one is copying the
+    layout, not writing code for the cursor (stop_rules.echoes_context)."""
+    if pack is None or not pack.files:
+        return frozenset()
+    rows = {row.strip() for row in _commented(pack).split("\n")}
+    rows |= {f.path for f in pack.files} | {pack.path}
+    return frozenset(r for r in rows if len(r) >= _MIN_ECHO)
 
 
 def _has_context(pack: ContextPack | None) -> bool:
@@ -128,10 +149,12 @@ def render_tokens(v: Vocab, p: Pieces) -> TokenPrompt:
     fim = v.fim
     if fim is None:
         return TokenPrompt(head + stub + prefix + typed, healed)
-    if fim.spm:  # Codestral: suffix first, and the prefix runs straight into the middle
+    if fim.spm or p.layout == "spm":  # Codestral's own order: the prefix runs straight into the middle
         return TokenPrompt(head + [fim.suffix] + suffix + [fim.prefix] + stub + prefix + typed, healed)
     middle = [fim.middle] if fim.middle is not None else []
-    return TokenPrompt(head + [fim.prefix] + stub + prefix + [fim.suffix] + suffix + middle + typed, healed)
+    if p.layout == "typed-last":
+        return TokenPrompt(head + [fim.prefix] + stub + prefix + [fim.suffix] + suffix + middle + typed, healed)
+    return TokenPrompt(head + [fim.prefix] + stub + prefix + typed + [fim.suffix] + suffix + middle, healed)
 
 
 def hold_back_space(typed: str) -> tuple[str, str]:
@@ -159,9 +182,11 @@ def render_text(t: FimTemplate | None, p: Pieces) -> TextPrompt:
     prefix, suffix = p.prefix.text(), p.suffix.text()
     if t is None:
         return TextPrompt(f"{head}{stub}{prefix}{typed}", held)
-    if t.spm:
+    if t.spm or p.layout == "spm":
         return TextPrompt(f"{head}{t.suffix}{suffix}{t.prefix}{stub}{prefix}{typed}", held)
-    return TextPrompt(f"{head}{t.prefix}{stub}{prefix}{t.suffix}{suffix}{t.middle}{typed}", held)
+    if p.layout == "typed-last":
+        return TextPrompt(f"{head}{t.prefix}{stub}{prefix}{t.suffix}{suffix}{t.middle}{typed}", held)
+    return TextPrompt(f"{head}{t.prefix}{stub}{prefix}{typed}{t.suffix}{suffix}{t.middle}", held)
 
 
 def render_infill(p: Pieces) -> InfillFields:

@@ -120,6 +120,29 @@ def leaves_block(ctx: PostContext) -> StopRule:
     return rule
 
 
+def fills_the_gap(ctx: PostContext) -> StopRule:
+    """On a blank line above code that goes on at a shallower level (the end of an inner block), stop before a
+    line back at that level: the code after the cursor already goes on there, and what the model writes at that
+    level competes with it (HumanEval: `return y`, then an invented `return -1` above the function's real rest).
+    """
+    typed = ctx.typed
+    following = _next_code_line(ctx)
+
+    def rule(text: str) -> int | None:
+        if typed.strip() or following is None:
+            return None
+        level = indentation(following)
+        lines = [(o, ln) for o, ln in _complete_lines(typed, text) if ln.strip()]
+        if not lines or indentation(lines[0][1]) <= level:
+            return None
+        for offset, line in lines[1:]:
+            if indentation(line) <= level:
+                return _cut_before(offset)
+        return None
+
+    return rule
+
+
 def _bracket_depth(text: str) -> int:
     """Open brackets minus closed ones (strings are not parsed: a heuristic)."""
     return sum(text.count(c) for c in OPENERS) - sum(text.count(c) for c in CLOSERS)
@@ -198,6 +221,27 @@ def opens_following(ctx: PostContext) -> StopRule:
     return rule
 
 
+# special tokens of the FIM families, as text: a model that writes one has left the middle
+_SPECIAL = ("<|file_sep|>", "<|fim_", "<|repo_name|>", "<|endoftext|>", "<file_sep>", "<fim_", "<repo_name>")
+
+
+def echoes_context(ctx: PostContext) -> StopRule:
+    """Stop where the suggestion starts writing the prompt's context layout instead of code for the cursor: a
+    special token's text, a path row of the context pack, or one of its rows as the comment it was shown as (a
+    `# other.py` row and the other file's code commented out, seen as whole suggestions)."""
+    typed, echoes = ctx.typed, ctx.echoes
+
+    def rule(text: str) -> int | None:
+        cuts = [i for m in _SPECIAL if (i := text.find(m)) >= 0]
+        for offset, line in _complete_lines(typed, text + "\n"):  # the line being written counts when it matches
+            if offset + len(line) > 0 and line.strip() in echoes:
+                cuts.append(_cut_before(offset) if offset > 0 else 0)
+                break
+        return min(cuts) if cuts else None
+
+    return rule
+
+
 def earliest(*rules: StopRule) -> StopRule:
     """The earliest cut any of the rules asks for."""
 
@@ -209,13 +253,20 @@ def earliest(*rules: StopRule) -> StopRule:
 
 
 StopRules = Callable[[PostContext], StopRule]
-MULTILINE_RULES: tuple[StopRules, ...] = (repeats_suffix, leaves_block, blank_after_statement, opens_following)
+MULTILINE_RULES: tuple[StopRules, ...] = (
+    repeats_suffix,
+    leaves_block,
+    fills_the_gap,
+    blank_after_statement,
+    opens_following,
+)
 
 
 def stop_rule(ctx: PostContext) -> StopRule:
-    """The streaming rule for a context: one line in single-line mode, else the end of the block."""
+    """The streaming rule for a context: one line in single-line mode, else the end of the block; in both, not
+    into the context's layout."""
     if not ctx.multiline:
         if in_line_comment(ctx.typed, ctx.language):
-            return single_line()
-        return single_line(ctx.typed, ctx.line_rest)
-    return earliest(*(make(ctx) for make in MULTILINE_RULES))
+            return earliest(single_line(), echoes_context(ctx))
+        return earliest(single_line(ctx.typed, ctx.line_rest), echoes_context(ctx))
+    return earliest(echoes_context(ctx), *(make(ctx) for make in MULTILINE_RULES))

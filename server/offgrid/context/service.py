@@ -23,7 +23,8 @@ from offgrid.context.mode import mode_at
 from offgrid.context.outline import FileOutline, Source, Symbol, outline
 from offgrid.context.pack import ContextPack, Count, Cursor, FileSnippet, assemble, build_pack, render
 from offgrid.context.recent import RecentChunks
-from offgrid.context.similar import Window, query_text
+from offgrid.context.relevance import relevant
+from offgrid.context.similar import Window, names_in, query_text
 from offgrid.context.trees import DocumentTrees, encode
 from offgrid.context.walk import RecentFiles, WalkLimits, inside
 
@@ -206,7 +207,11 @@ class ContextService:
             cached = self._packs.get(uri)
         if cached is not None and cached[0] == key:
             return replace(cached[1], mode=mode)
-        recent = [c for c in self.recent.chunks() if c.uri != uri]
+        query = names_in(query_text(lines, row, column, lang.comment if lang else "#"))
+        gate = self.settings.recent_min_overlap
+        recent = [
+            c for c in self.recent.chunks() if c.uri != uri and relevant(query, "\n".join(t for _, t in c.rows), gate)
+        ]
         if lang is None or tree is None:
             files = {self.display(c.path): dict(c.rows) for c in recent[:2]}
             snippets = tuple(FileSnippet(p, render(r)) for p, r in sorted(files.items()))
@@ -250,7 +255,8 @@ class ContextService:
                 return None
             return self._texts.read(Path(p), self.index.limits)
 
-        return self.index.similar.search(query_text(lines, row, column, comment), path, read)
+        found = self.index.similar.search(query_text(lines, row, column, comment), path, read)
+        return [w for w in found if w.score >= self.settings.similar_min_score]
 
     def _local_outline(self, uri: str, text: str) -> FileOutline | None:
         """The open document's cached outline, when the request is for its current text."""

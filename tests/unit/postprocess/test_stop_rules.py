@@ -101,3 +101,17 @@ def test_an_open_call_stops_after_max_open_lines():
     text = "f(\n" + "    a,\n" * 20
     cut = single_line()(text)
     assert cut is not None and text[:cut].count("\n") == MAX_OPEN_LINES - 1
+
+
+def test_a_block_ended_on_a_blank_line_stops_back_at_the_following_code_level():
+    from offgrid.complete.postprocess.context import make_context
+    from offgrid.complete.stop_rules import fills_the_gap
+
+    before = "def f(x, y):\n    if y % 2 == 0:\n"
+    after = "\n    if x == y:\n        return -1\n"
+    rule = fills_the_gap(make_context(before, after, "python", "multi"))
+    text = "        return y\n    return -1\n"
+    assert text[: rule(text)] == "        return y"
+    assert rule("        y += 1\n        return y\n") is None  # still inside the block
+    typed = fills_the_gap(make_context(before + "        ret", after, "python", "multi"))
+    assert typed("urn y\n    return -1\n") is None  # a line begun: the other rules decide

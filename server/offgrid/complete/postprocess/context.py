@@ -31,6 +31,7 @@ class PostContext:
     after: str  # document text after the cursor
     language: str = ""
     multiline: bool = True
+    echoes: frozenset[str] = frozenset()  # lines that only the prompt's context layout has (prompt.context_echoes)
 
     @property
     def typed(self) -> str:
@@ -54,12 +55,14 @@ class PostContext:
         return [] if i < 0 else self.before[:i].split("\n")
 
 
-def make_context(before: str, after: str, language: str = "", mode: Mode | None = None) -> PostContext:
+def make_context(
+    before: str, after: str, language: str = "", mode: Mode | None = None, echoes: frozenset[str] = frozenset()
+) -> PostContext:
     """The context for a cursor between `before` and `after`; `mode` is the context pack's, when there is one."""
     typed = before[before.rfind("\n") + 1 :]
     i = after.find("\n")
     rest = after if i < 0 else after[:i]
-    return PostContext(before, after, language, completion_mode(mode, typed, rest, language) == "multi")
+    return PostContext(before, after, language, completion_mode(mode, typed, rest, language) == "multi", echoes)
 
 
 def indentation(line: str) -> int:
