@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from offgrid import __version__, log_privacy
+from offgrid.config import LAYOUTS, ContextSettings
 from offgrid.models.presets import DEFAULT_PRESET, PRESETS
 
 DEFAULT_BENCH_PACKAGES = "cattrs,pygls,huggingface_hub,gguf,jinja2,click,requests,urllib3,_pytest,packaging"
@@ -65,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
         "--accepts", type=int, default=10, help="suggestions to accept, with prefetch on and off (0: skip)"
     )
     lat.add_argument("--no-baselines", action="store_true", help="only offgrid's run (for long memory soaks)")
+    lat.add_argument(
+        "--compare-layout", action="append", default=[], choices=LAYOUTS, help="offgrid again with this prompt layout"
+    )
     lat.add_argument("--json", action="store_true")
     lat.add_argument(
         "--backend",
@@ -91,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ctx = bench_sub.add_parser("context", help="repository-level completion with and without the context pack")
     ctx.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
-    ctx.add_argument("--packages", default=DEFAULT_BENCH_PACKAGES, help="installed packages to take cases from")
+    ctx.add_argument("--packages", default=DEFAULT_BENCH_PACKAGES, help="Python packages; npm:X, go:X, rust:X")
     ctx.add_argument("--cases", type=int, default=150)
     ctx.add_argument("--seed", type=int, default=1)
     ctx.add_argument("--budget", type=int, default=512, help="the context pack's token budget")
@@ -104,6 +108,10 @@ def _parser() -> argparse.ArgumentParser:
     ctx.add_argument(
         "--similar-tokens", default="0,256", help="budgets for similar code from other files to compare (0: none)"
     )
+    ctx.add_argument("--layout", default="psm", choices=LAYOUTS, help="the prompt layout of offgrid's rows")
+    gates = ContextSettings()
+    ctx.add_argument("--recent-min-overlap", type=float, default=gates.recent_min_overlap, help="recent chunks' gate")
+    ctx.add_argument("--similar-min-score", type=float, default=gates.similar_min_score, help="similar code's gate")
 
     qual = bench_sub.add_parser("quality", help="HumanEval-infilling pass@1: offgrid's pipeline against the raw model")
     qual.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
@@ -117,6 +125,10 @@ def _parser() -> argparse.ArgumentParser:
     qual.add_argument("--data", help="the human-eval-infilling folder (default: ../shared/bench-data/...)")
     qual.add_argument("--details", help="write each task's suggestions and results to this JSON-lines file")
     qual.add_argument("--threads", type=int, help="llama.cpp threads (default: the physical cores)")
+    qual.add_argument("--layout", action="append", choices=LAYOUTS, help="an offgrid side's prompt layout (repeatable)")
+    qual.add_argument("--no-context", action="store_true", help="complete without the context service")
+    qual.add_argument("--seed", type=int, default=1, help="the order the tasks are opened in")
+    qual.add_argument("--split", default="all", choices=("all", "dev", "held-out"), help="even or odd problems")
     qual.add_argument("--json", action="store_true")
 
     act = bench_sub.add_parser("actions", help="how long a completion waits while a code action runs")
@@ -177,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
             tuple(c for c in args.cuts.split(",") if c),
             args.log,
             [int(n) for n in args.similar_tokens.split(",") if n],
+            args.layout,
+            args.recent_min_overlap,
+            args.similar_min_score,
         )
     if args.command == "bench" and args.bench == "quality":
         from offgrid.bench.humaneval import DEFAULT_SUBSETS, default_data_dir
@@ -185,7 +200,19 @@ def main(argv: list[str] | None = None) -> int:
         data = Path(args.data) if args.data else default_data_dir()
         subsets = args.subset or list(DEFAULT_SUBSETS)
         details = Path(args.details) if args.details else None
-        return run_bench_quality(args.model, subsets, args.limit, args.json, data, details, args.threads)
+        return run_bench_quality(
+            args.model,
+            subsets,
+            args.limit,
+            args.json,
+            data,
+            details,
+            args.threads,
+            args.layout,
+            not args.no_context,
+            args.seed,
+            args.split,
+        )
     if args.command == "bench" and args.bench == "soak":
         from offgrid.bench.soak import run_bench_soak
 
@@ -206,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             args.json,
             args.accepts,
             not args.no_baselines,
+            tuple(args.compare_layout),
         )
     from offgrid.commands.fetch import run_fetch
 

@@ -25,6 +25,15 @@ VARIANTS: dict[str, dict[str, Any]] = {
 }
 
 
+def variant_options(variant: str) -> dict[str, Any]:
+    """A variant's settings; `offgrid@LAYOUT` is offgrid's with another prompt layout (complete/prompt.py)."""
+    name, _, layout = variant.partition("@")
+    options = VARIANTS[name]
+    if layout:
+        options = {**options, "completion": {**options["completion"], "layout": layout}}
+    return options
+
+
 @dataclass
 class Run:
     """What one variant in one client mode measured."""
@@ -112,7 +121,7 @@ async def _replay(
 ) -> Run:
     run = Run(variant, mode)
     bc = BenchClient()
-    await bc.start(model, VARIANTS[variant] if options is None else options)
+    await bc.start(model, variant_options(variant) if options is None else options)
     debounce = CLIENT_DEBOUNCE_MS.get(mode, 0)
     try:
         opened: set[str] = set()
@@ -211,10 +220,11 @@ async def bench_latency(
     as_json: bool,
     accepts: int = 10,
     baselines: bool = True,
+    layouts: tuple[str, ...] = (),
 ) -> int:
     docs, edits = build_session(keystrokes)
     gaps = intervals(edits, pace_ms)
-    plan = [("offgrid", m, 1) for m in modes]
+    plan = [("offgrid", m, 1) for m in modes] + [(f"offgrid@{lay}", "sequential", 1) for lay in layouts]
     if baselines:
         plan += [("prefix-only", "sequential", 1), ("no-reuse", "sequential", none_every)]
     runs = []
@@ -270,6 +280,9 @@ def run_bench_latency(
     as_json: bool,
     accepts: int = 10,
     baselines: bool = True,
+    layouts: tuple[str, ...] = (),
 ) -> int:
     logging.getLogger("pygls").setLevel(logging.CRITICAL)  # late answers to cancelled requests are expected
-    return asyncio.run(bench_latency(model, keystrokes, pace_ms, modes, none_every, as_json, accepts, baselines))
+    return asyncio.run(
+        bench_latency(model, keystrokes, pace_ms, modes, none_every, as_json, accepts, baselines, layouts)
+    )

@@ -1,36 +1,35 @@
-"""`offgrid bench quality`: HumanEval-infilling through offgrid's completion pipeline, against the raw model
-used naively on the same windows, scored by running each task's tests (greedy decoding, pass@1).
+"""`offgrid bench quality`: HumanEval-infilling through offgrid's completion pipeline, against the plain FIM
+baseline on the same model file in the same run (plain_fim.py), scored by running each task's tests (greedy
+decoding, pass@1) and by exact match, with the tasks each side wins and loses against plain.
 
-The naive client sends a plain FIM prompt (prefix up to the cursor, suffix, middle token), keeps the text up
-to the model's end-of-text token or the token cap, and cuts it at the first newline for single-line tasks.
-Both run on one engine and one cache slot, so the second reuses the first's prompt: prompt time is counted
-once per task (cold) and each side's latency is that plus its own generation time. No time caps apply, so
-figures do not depend on how busy the machine is.
+Tasks run in a shuffled order through one completer and one context service, each opened as a document and
+left open, as a user moves between unrelated files: code of earlier tasks is what the recent-code ring and
+similar-code retrieval have to choose from (`--no-context` turns the context service off). No time caps
+apply, so figures do not depend on how busy the machine is.
 """
 
 import json
+import random
 import statistics
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from offgrid.bench.humaneval import DEFAULT_SUBSETS, Document, Task, apply, editor_document, exact_match, load_tasks
+from offgrid.bench.humaneval import DEFAULT_SUBSETS, Task, apply, editor_document, exact_match, load_tasks
 from offgrid.bench.humaneval import passes as run_tests
+from offgrid.bench.plain_fim import plain_complete
 from offgrid.complete.pipeline import Completer
 from offgrid.complete.request import CompletionRequest
-from offgrid.complete.windows import cut_windows, split_lines
-from offgrid.config import CompletionSettings
-from offgrid.engine.generation import GenerationRequest
+from offgrid.config import CompletionSettings, ContextSettings
+from offgrid.context.service import ContextService
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
-from offgrid.errors import OffgridError
 from offgrid.host import quiet_llama
 from offgrid.models.progress import TerminalProgress
 from offgrid.models.resolve import resolve_model
 
-SLOT = "bench"
 SETTINGS = CompletionSettings(prompt_time_ms=None, generate_time_ms=None, reuse_suggestions=False, prefetch=False)
 
 
@@ -41,53 +40,60 @@ class Side:
     passed: int = 0
     exact: int = 0
     latency_ms: list[float] = field(default_factory=list)
+    outcomes: list[tuple[bool, bool]] = field(default_factory=list)  # (passed, exact) per task
 
     def add(self, task: Task, program: str, ms: float) -> tuple[bool, bool]:
         ok, exact = run_tests(task, program), exact_match(task, program)
         self.passed += ok
         self.exact += exact
         self.latency_ms.append(ms)
+        self.outcomes.append((ok, exact))
         return ok, exact
 
 
-def raw_prompt(engine: LlamaEngine, doc: Document, s: CompletionSettings) -> list[int]:
-    """The naive client's prompt: PRE prefix-and-typed SUF suffix MID, from the pipeline's own windows."""
-    model = engine.model
-    if model.fim is None:
-        raise OffgridError("the quality benchmark needs a model with fill-in-the-middle tokens")
-    w = cut_windows(split_lines(doc.text), doc.line, doc.column, s.prefix_lines, s.suffix_lines, s.window_step)
-    head = [model.bos] if model.add_bos and model.bos >= 0 else []
-    prefix = model.tokenize(w.prefix + w.typed)[-s.prefix_tokens :]
-    suffix = model.tokenize(w.suffix)[: s.suffix_tokens]
-    middle = [model.fim.middle] if model.fim.middle is not None else []
-    return head + [model.fim.prefix] + prefix + [model.fim.suffix] + suffix + middle
+def wins_losses(side: Side, plain: Side, k: int) -> tuple[int, int]:
+    """Tasks where `side` is right and plain wrong, and the reverse (k: 0 pass, 1 exact)."""
+    wins = sum(a[k] and not b[k] for a, b in zip(side.outcomes, plain.outcomes, strict=True))
+    losses = sum(b[k] and not a[k] for a, b in zip(side.outcomes, plain.outcomes, strict=True))
+    return wins, losses
 
 
-def run_task(completer: Completer, task: Task, single_line: bool, sides: dict[str, Side]) -> dict[str, Any]:
-    """Complete one task both ways and score both."""
+SPLITS = ("all", "dev", "held-out")
+
+
+def in_split(task: Task, split: str) -> bool:
+    """Tune on the even-numbered HumanEval problems ("dev"), report on the odd ones ("held-out"): the lines of one
+    problem never fall on both sides."""
+    if split == "all":
+        return True
+    number = int(task.task_id.split("/")[2])
+    return (number % 2 == 0) == (split == "dev")
+
+
+def run_task(
+    completers: dict[str, Completer], svc: ContextService | None, task: Task, subset: str, sides: dict[str, Side]
+) -> dict[str, Any]:
+    """Open the task's document, complete it every way, score every answer."""
     doc = editor_document(task)
-    req = CompletionRequest(text=doc.text, line=doc.line, column=doc.column, slot=SLOT, language="python")
+    uri = f"file:///bench/{subset}/{task.task_id.replace('/', '_')}.py"
+    if svc is not None:
+        svc.opened(uri, "python", doc.text)
+    entry: dict[str, Any] = {"task_id": task.task_id}
+    engine = None
+    for name, completer in completers.items():
+        engine = completer.engine
+        req = CompletionRequest(doc.text, doc.line, doc.column, slot=name, language="python", uri=uri)
+        t0 = time.perf_counter()
+        s = completer.complete(req)
+        ms = (time.perf_counter() - t0) * 1000
+        ok, em = sides[name].add(task, apply(doc, s.text, s.replace_to_column - s.column), ms)
+        entry |= {name: s.text, f"{name}_pass": ok, f"{name}_exact": em, f"{name}_ms": round(ms)}
+    assert engine is not None
     t0 = time.perf_counter()
-    ours = completer.complete(req)
-    ours_ms = (time.perf_counter() - t0) * 1000
-    cold_prompt_ms = ours.generation.prompt_ms if ours.generation else 0.0
-    s, engine = completer.settings, completer.engine
-    gen = engine.generate(GenerationRequest(tuple(raw_prompt(engine, doc, s)), slot=SLOT, max_tokens=s.max_tokens))
-    raw = gen.text.split("\n")[0] if single_line else gen.text
-    raw_ms = cold_prompt_ms + gen.generate_ms
-    ok_ours, em_ours = sides["offgrid"].add(task, apply(doc, ours.text, ours.replace_to_column - ours.column), ours_ms)
-    ok_raw, em_raw = sides["raw"].add(task, apply(doc, raw), raw_ms)
-    return {
-        "task_id": task.task_id,
-        "offgrid": ours.text,
-        "raw": raw,
-        "offgrid_pass": ok_ours,
-        "raw_pass": ok_raw,
-        "offgrid_exact": em_ours,
-        "raw_exact": em_raw,
-        "offgrid_ms": round(ours_ms),
-        "raw_ms": round(raw_ms),
-    }
+    plain = plain_complete(engine, doc.text, doc.line, doc.column, subset != "single-line")
+    ms = (time.perf_counter() - t0) * 1000
+    ok, em = sides["plain"].add(task, apply(doc, plain.text), ms)
+    return entry | {"plain": plain.text, "plain_pass": ok, "plain_exact": em, "plain_ms": round(ms)}
 
 
 def summarize(subset: str, n: int, sides: dict[str, Side]) -> dict[str, Any]:
@@ -98,22 +104,26 @@ def summarize(subset: str, n: int, sides: dict[str, Side]) -> dict[str, Any]:
             "exact_match": round(100 * side.exact / max(1, n), 1),
             "mean_latency_ms": round(statistics.mean(side.latency_ms), 1) if side.latency_ms else 0.0,
         }
+        if name != "plain":
+            out[name]["pass_wins_losses"] = wins_losses(side, sides["plain"], 0)
+            out[name]["exact_wins_losses"] = wins_losses(side, sides["plain"], 1)
     return out
 
 
 def print_table(rows: list[dict[str, Any]], model: str) -> None:
     print(f"model: {model}")
-    print(
-        f"{'subset':<18} {'tasks':>5} | {'pass@1 offgrid':>14} {'raw':>6} | {'exact offgrid':>13} {'raw':>6} |"
-        f" {'ms offgrid':>10} {'raw':>7}"
-    )
+    print("| subset | tasks | side | pass@1 | vs plain (won/lost) | exact match | vs plain (won/lost) | mean ms |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
-        o, w = r["offgrid"], r["raw"]
-        print(
-            f"{r['subset']:<18} {r['tasks']:>5} | {o['pass@1']:>14.1f} {w['pass@1']:>6.1f} |"
-            f" {o['exact_match']:>13.1f} {w['exact_match']:>6.1f} | {o['mean_latency_ms']:>10.0f}"
-            f" {w['mean_latency_ms']:>7.0f}"
-        )
+        for name, v in r.items():
+            if not isinstance(v, dict):
+                continue
+            pw = "" if name == "plain" else "{}/{}".format(*v["pass_wins_losses"])
+            ew = "" if name == "plain" else "{}/{}".format(*v["exact_wins_losses"])
+            print(
+                f"| {r['subset']} | {r['tasks']} | {name} | {v['pass@1']:.1f} | {pw} | {v['exact_match']:.1f} | {ew}"
+                f" | {v['mean_latency_ms']:.0f} |"
+            )
 
 
 def run_bench_quality(
@@ -124,29 +134,35 @@ def run_bench_quality(
     data_dir: Path,
     details: Path | None = None,
     threads: int | None = None,
+    layouts: list[str] | None = None,
+    context: bool = True,
+    seed: int = 1,
+    split: str = "all",
 ) -> int:
     """Run the benchmark and print the table (or JSON); 0 on success."""
     quiet_llama(False)
     path = Path(resolve_model(model, TerminalProgress()))
-    m = Model(path, n_ctx=4096, n_threads=threads, n_seq_max=3)
-    completer = Completer(LlamaEngine(m, adaptive_pieces=False), SETTINGS)  # the same answers at any load
+    layouts = layouts or [SETTINGS.layout]
+    m = Model(path, n_ctx=4096, n_threads=threads, n_seq_max=2 + len(layouts))
+    engine = LlamaEngine(m, adaptive_pieces=False)  # the same answers at any load
+    svc = ContextService(ContextSettings()) if context else None
+    completers = {f"offgrid-{lay}": Completer(engine, replace(SETTINGS, layout=lay), svc) for lay in layouts}
     rows = []
     out = details.open("w", encoding="utf-8") if details is not None else None  # written as it goes
     try:
         for subset in subsets:
-            tasks = load_tasks(data_dir, subset, limit)
-            sides = {"offgrid": Side(), "raw": Side()}
+            tasks = [t for t in load_tasks(data_dir, subset, None) if in_split(t, split)]
+            if limit is not None and limit < len(tasks):
+                tasks = [tasks[i * len(tasks) // limit] for i in range(limit)]
+            random.Random(seed).shuffle(tasks)  # a user moving between unrelated files
+            sides = {name: Side() for name in (*completers, "plain")}
             for i, task in enumerate(tasks, 1):
-                entry = run_task(completer, task, subset == "single-line", sides)
+                entry = run_task(completers, svc, task, subset, sides)
                 if out is not None:
                     out.write(json.dumps(entry) + "\n")
                     out.flush()
-                print(
-                    f"\r{subset}: {i}/{len(tasks)} offgrid {sides['offgrid'].passed} raw {sides['raw'].passed}",
-                    end="",
-                    file=sys.stderr,
-                    flush=True,
-                )
+                tally = " ".join(f"{k} {s.passed}" for k, s in sides.items())
+                print(f"\r{subset}: {i}/{len(tasks)} {tally}", end="", file=sys.stderr, flush=True)
             print(file=sys.stderr)
             rows.append(summarize(subset, len(tasks), sides))
     finally:

@@ -37,6 +37,7 @@ class Case:
     expected: str  # the row's text from the cursor, stripped
     name: str  # the other file's name it uses
     cut: str  # "line" or "name"
+    language: str = "python"  # the LSP languageId (repo_cases_lang.py finds cases in other languages)
 
 
 def package_dir(name: str) -> Path | None:
@@ -92,7 +93,9 @@ def cases_in_file(package: str, path: Path, index: WorkspaceIndex) -> list[Case]
     lines = data.decode("utf-8", errors="replace").split("\n")
     found: dict[int, list[Case]] = {}
     query = tree_sitter.Query(lang.ts_language, _CALLS)
-    for node in tree_sitter.QueryCursor(query).captures(tree.root_node).get("f", []):
+    # in source order: captures() gives them in an order that varies between runs, and the first name on a row wins
+    calls = sorted(tree_sitter.QueryCursor(query).captures(tree.root_node).get("f", []), key=lambda n: n.start_byte)
+    for node in calls:
         ident = node if node.type == "identifier" else node.child_by_field_name("attribute")
         name = (ident.text or b"").decode() if ident is not None else ""
         row = node.start_point.row
@@ -124,19 +127,25 @@ def collect_cases(
     packages: list[str], n: int, seed: int, cuts: tuple[str, ...] = CUTS
 ) -> tuple[list[Case], dict[str, ContextService]]:
     """About n/len(packages) lines from each package (each in every cut), and a warm context service per package."""
+    from offgrid.bench.repo_cases_lang import cases_under, source_root  # not at the top: it imports Case from here
+
     rng = random.Random(seed)
     lines: list[list[Case]] = []  # the cuts of one line stay together: they share the prompt up to the cursor
     services: dict[str, ContextService] = {}
     per = max(1, n // max(1, len(packages)))
     for pkg in packages:
-        root = package_dir(pkg)
+        other = ":" in pkg  # npm:NAME, go:MODULE or rust:CRATE, not a Python package
+        label, root = source_root(pkg) if other else (pkg, package_dir(pkg))
         if root is None:
             print(f"skipping {pkg}: not installed")
             continue
-        svc = ContextService(ContextSettings(recent_chunks=0), [root])
+        svc = ContextService(ContextSettings(), [root])  # the recent-code ring on, as in the editor
         svc.index.build()
-        services[pkg] = svc
-        mine = [c for p in sorted(root.rglob("*.py")) for c in cases_in_file(pkg, p, svc.index)]
+        services[label] = svc
+        if other:
+            mine = cases_under(label, root, svc.index)
+        else:
+            mine = [c for p in sorted(root.rglob("*.py")) for c in cases_in_file(pkg, p, svc.index)]
         rows = sorted({(c.path, c.row) for c in mine})
         chosen = rng.sample(rows, min(per, len(rows)))
         by_row = {(c.path, c.row, c.cut): c for c in mine}

@@ -3,8 +3,11 @@
 Cases come from the source of installed PyPI packages (see repo_cases.py): lines that call or construct a name
 defined in another file of the same package, cut at the indentation or at the name. offgrid completes each
 through its completion pipeline, with the package folder as the workspace: once with the context pack and once
-without (the same windows, the same single-/multi-line decision). Figures: exact match of the first line
-(whitespace normalised), edit similarity, the prompt's tokens, the pack's build time, and the workspace
+without (the same windows, the same single-/multi-line decision), and each case also the plain way (plain_fim.py:
+a PSM prompt of 64 lines before and 16 after, no context), the baseline every row is compared with, with the
+cases it wins and loses. Lines come in a shuffled order across packages, as a user moves between files, and the
+recent-code ring of each package's workspace remembers where the user was. Figures: exact match of the first
+line (whitespace normalised), edit similarity, the prompt's tokens, the pack's build time, and the workspace
 index's time and memory on 1,000 files.
 """
 
@@ -16,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from offgrid.bench.plain_fim import plain_complete
 from offgrid.bench.repo_cases import CUTS, collect_cases
 from offgrid.complete.pipeline import Completer
 from offgrid.complete.request import CompletionRequest
@@ -103,6 +107,9 @@ def run_bench_context(
     cuts: tuple[str, ...] = CUTS,
     log: Path | None = None,
     similar: list[int] | None = None,
+    layout: str = "psm",
+    recent_min_overlap: float = 0.0,
+    similar_min_score: float = 0.0,
 ) -> int:
     quiet_llama(False)
     path = Path(resolve_model(model, TerminalProgress()))
@@ -118,12 +125,14 @@ def run_bench_context(
         generate_time_ms=None,
         reuse_suggestions=False,
         prefetch=False,
+        layout=layout,
     )
+    print(f"layout {layout}; gates: recent chunks {recent_min_overlap}, similar code {similar_min_score}", flush=True)
     variants = {f"{fmt}+{n}": (fmt, n) for fmt in formats for n in (similar or [0])}  # format, similar-code tokens
     conditions = ["none", *variants]
-    model = Model(path, n_ctx=4096, n_threads=threads, n_seq_max=2 + len(conditions))
+    model = Model(path, n_ctx=4096, n_threads=threads, n_seq_max=3 + len(conditions))
     engine = LlamaEngine(model, adaptive_pieces=False)  # the same answers whatever the machine's load
-    results: dict[str, dict[str, list[Row]]] = {cut: {c: [] for c in conditions} for cut in cuts}
+    results: dict[str, dict[str, list[Row]]] = {cut: {c: [] for c in [*conditions, "plain"]} for cut in cuts}
     pack_ms: list[float] = []
     pack_cpu_ms: list[float] = []
     t_start = time.perf_counter()
@@ -134,20 +143,26 @@ def run_bench_context(
         if new_line:  # the editor has the file open: its tree is parsed on didOpen, not per request
             if i > 0:
                 services[cases[i - 1].package].closed(cases[i - 1].path.as_uri())
-            svc.opened(uri, "python", case.text)
+            svc.opened(uri, case.language, case.text)
             svc.trees.get(uri).current()  # type: ignore[union-attr]  # parsed as the editor opens it, not timed
         else:
             svc.replaced(uri, case.text)  # the line typed up to the name
         for cond in conditions:
             fmt, n_similar = variants.get(cond, ("repo", 0))
             svc.settings = replace(
-                svc.settings, enabled=cond != "none", max_tokens=budget, format=fmt, similar_tokens=n_similar
+                svc.settings,
+                enabled=cond != "none",
+                max_tokens=budget,
+                format=fmt,
+                similar_tokens=n_similar,
+                recent_min_overlap=recent_min_overlap,
+                similar_min_score=similar_min_score,
             )
             if new_line:  # measure a fresh pack on arriving at the line; typing along it keeps it, as in the editor
                 svc._packs.clear()
                 svc._outlines.clear()  # and the current file's outline with it
             completer = Completer(engine, settings, FirstLine(svc))  # type: ignore[arg-type]
-            req = CompletionRequest(case.text, case.row, case.column, slot=cond, language="python", uri=uri)
+            req = CompletionRequest(case.text, case.row, case.column, slot=cond, language=case.language, uri=uri)
             s = completer.complete(req)
             got, want = first_line(s.text), first_line(case.expected)
             n_prompt = s.generation.n_prompt if s.generation else 0
@@ -165,6 +180,18 @@ def run_bench_context(
             if cond != "none" and new_line:
                 pack_ms.append(svc.last_ms)
                 pack_cpu_ms.append(svc.last_cpu_ms)
+        plain = plain_complete(engine, case.text, case.row, case.column, multiline=False)
+        got, want = first_line(plain.text), first_line(case.expected)
+        results[case.cut]["plain"].append((got == want, edit_similarity(got, want), plain.n_prompt))
+        if log is not None:
+            with log.open("a", encoding="utf-8") as f:
+                f.write(
+                    json.dumps(
+                        {"file": str(case.path), "row": case.row, "cut": case.cut, "context": "plain"}
+                        | {"want": want, "got": got}
+                    )
+                    + "\n"
+                )
         if (i + 1) % 20 == 0 and i + 1 < len(cases):
             print(f"\nafter {i + 1}/{len(cases)} cases, {time.perf_counter() - t_start:.0f} s:", flush=True)
             _print_tables(results, pack_ms, pack_cpu_ms, budget)
@@ -191,14 +218,19 @@ def _print_tables(
 def _print_table(cut: str, results: dict[str, list[Row]], budget: int) -> None:
     n = len(results["none"])
     what = "whole line masked" if cut == "line" else "line typed up to the other file's name"
-    print(f"| {what} ({n} cases) | exact match (first line) | edit similarity | prompt tokens (mean) |")
-    print("|---|---|---|---|")
-    base = 100 * sum(r[0] for r in results["none"]) / max(1, n)
+    print(f"| {what} ({n} cases) | exact match (first line) | vs plain (won/lost) | edit similarity | prompt tokens |")
+    print("|---|---|---|---|---|")
+    plain = results["plain"]
+    base = 100 * sum(r[0] for r in plain) / max(1, n)
     for cond, rows in results.items():
         em = 100 * sum(r[0] for r in rows) / max(1, len(rows))
         es = 100 * statistics.mean(r[1] for r in rows) if rows else 0
         toks = statistics.mean(r[2] for r in rows) if rows else 0
         fmt, _, n_similar = cond.partition("+")
-        label = "no context" if cond == "none" else f"pack, {fmt} format, {budget} tokens, similar code {n_similar}"
-        delta = "" if cond == "none" else f" ({em - base:+.1f})"
-        print(f"| {label} | {em:.1f}%{delta} | {es:.1f} | {toks:.0f} |")
+        label = f"pack, {fmt} format, {budget} tokens, similar code {n_similar}"
+        label = {"none": "offgrid, no context", "plain": "plain FIM (baseline)"}.get(cond, label)
+        delta = "" if cond == "plain" else f" ({em - base:+.1f})"
+        won = sum(a[0] and not b[0] for a, b in zip(rows, plain, strict=True))
+        lost = sum(b[0] and not a[0] for a, b in zip(rows, plain, strict=True))
+        vs = "" if cond == "plain" else f"{won}/{lost}"
+        print(f"| {label} | {em:.1f}%{delta} | {vs} | {es:.1f} | {toks:.0f} |")

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Real multi-file sources in other languages for `offgrid bench context` (server/offgrid/bench/repo_cases_lang.py):
+# npm packages (JavaScript, TypeScript) into a cache folder, Go modules and Rust crates from Debian's `-dev`
+# packages (their source lands under /usr/share/gocode/src and /usr/share/cargo/registry). By package name only.
+# Prints one `--packages` entry per source, then the whole list, ready to paste.
+#
+#   bash tests/bench_sources.sh            # install what is missing (apt-get needs root), print the entries
+#   bash tests/bench_sources.sh --print    # install nothing, print what is there
+set -euo pipefail
+
+CACHE="${OFFGRID_BENCH_SOURCES:-$HOME/.cache/offgrid/bench-sources}"
+# name@version, so a rerun measures the same code; each ships its source as many plain files, not one bundle
+NPM=(axios@1.7.9 commander@12.1.0 js-yaml@4.1.0 semver@7.6.3 ws@8.18.0 moment@2.30.1 rxjs@7.8.1 ajv@8.17.1
+  immer@10.1.1)
+NPM_ENTRIES=(axios commander js-yaml semver ws moment/src/lib rxjs ajv immer)  # moment/src/lib: not its locales
+GO_DEBS=(golang-github-spf13-pflag-dev golang-github-google-uuid-dev golang-github-burntsushi-toml-dev
+  golang-gopkg-yaml.v3-dev golang-github-gorilla-mux-dev golang-github-google-go-cmp-dev
+  golang-github-yuin-goldmark-dev golang-github-gorilla-websocket-dev)
+GO_MODS=(github.com/spf13/pflag github.com/google/uuid github.com/BurntSushi/toml gopkg.in/yaml.v3
+  github.com/gorilla/mux github.com/google/go-cmp github.com/yuin/goldmark github.com/gorilla/websocket)
+RUST_DEBS=(librust-serde-json-dev librust-serde-dev librust-semver-dev librust-regex-syntax-dev librust-memchr-dev
+  librust-base64-dev librust-toml-dev librust-ryu-dev)
+RUST_CRATES=(serde_json serde semver regex-syntax memchr base64 toml ryu)
+
+if [[ "${1:-}" != "--print" ]]; then
+  mkdir -p "$CACHE/npm"
+  npm install --prefix "$CACHE/npm" --no-audit --no-fund --ignore-scripts --omit=dev "${NPM[@]}" >&2
+  missing=()
+  for deb in "${GO_DEBS[@]}" "${RUST_DEBS[@]}"; do
+    dpkg -s "$deb" >/dev/null 2>&1 || missing+=("$deb")
+  done
+  if ((${#missing[@]})); then
+    apt-get update >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
+  fi
+fi
+
+entries=()
+for name in "${NPM_ENTRIES[@]}"; do
+  if [[ -d "$CACHE/npm/node_modules/$name" ]]; then entries+=("npm:$name"); fi
+done
+for mod in "${GO_MODS[@]}"; do
+  if [[ -d "/usr/share/gocode/src/$mod" ]]; then entries+=("go:$mod"); fi
+done
+for crate in "${RUST_CRATES[@]}"; do
+  if compgen -G "/usr/share/cargo/registry/$crate-[0-9]*" >/dev/null; then entries+=("rust:$crate"); fi
+done
+for e in "${entries[@]}"; do
+  echo "$e"
+done
+(IFS=,; echo "--packages ${entries[*]}")
