@@ -12,7 +12,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 from cattrs.v import format_exception
 
-from offgrid.models.presets import DEFAULT_PRESET  # a leaf module: the settings pull in no model code
+from offgrid.models.presets import AUTO_PRESET  # a leaf module: the settings pull in no model code
 
 BACKENDS = ("local", "infill", "openai")  # the values of `backend` (see Settings)
 
@@ -44,6 +44,9 @@ class EngineSettings:
     # the file must not change while the server runs (truncating a mapped file kills the process). When it is
     # seen changed, the server stops using the model and says so.
     mmap: bool = False
+    # Layers put on the GPU where llama.cpp was built with one (Metal, CUDA, Vulkan, ROCm): -1 all of them
+    # (llama.cpp's convention), 0 none (CPU only), N the first N. Without a GPU backend, ignored.
+    gpu_layers: int = -1
 
 
 LAYOUTS = ("psm", "typed-last", "spm")
@@ -128,7 +131,7 @@ class Settings:
     """Everything a user can set."""
 
     model: str | None = None  # a GGUF path or a preset name; overrides `preset`
-    preset: str = DEFAULT_PRESET
+    preset: str = AUTO_PRESET  # "auto": the largest preset this machine runs fast enough (see `offgrid doctor`)
     engine: EngineSettings = field(default_factory=EngineSettings)
     completion: CompletionSettings = field(default_factory=CompletionSettings)
     context: ContextSettings = field(default_factory=ContextSettings)

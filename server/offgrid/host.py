@@ -44,11 +44,31 @@ class HostState(Enum):
     FAILED = "failed"
 
 
+_llama_log: dict = {"verbose": False, "last": 0, "callback": None}
+
+
 def quiet_llama(verbose: bool) -> None:
-    """llama.cpp logs every tensor at load; keep stderr readable unless debugging."""
+    """llama.cpp logs every tensor at load, and warnings about the file ("control-looking token") that users can do
+    nothing about: stderr gets them only when debugging, errors always. llama-cpp-python's own callback reads
+    ggml's levels (DEBUG 1, INFO 2, WARN 3, ERROR 4, CONT 5) one off and prints every warning as an error."""
+    import ctypes
+    import sys
+
     import llama_cpp._logger
 
     llama_cpp._logger.set_verbose(verbose)
+    _llama_log["verbose"] = verbose
+    if _llama_log["callback"] is None:
+
+        @llama_cpp.llama_log_callback
+        def callback(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
+            level = _llama_log["last"] if level == 5 else level  # CONT goes on with the line before
+            _llama_log["last"] = level
+            if _llama_log["verbose"] or level >= 4:
+                print(text.decode("utf-8", errors="replace"), end="", flush=True, file=sys.stderr)
+
+        _llama_log["callback"] = callback  # kept alive: llama.cpp holds only the C pointer
+        llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
 
 
 class ModelHost:
@@ -76,10 +96,15 @@ class ModelHost:
             return self._load_remote()
         quiet_llama(self.settings.debug)
         try:
-            path = resolve_model(self.settings.model_choice(), self._progress)
             e = self.settings.engine
+            path = resolve_model(self.settings.model_choice(), self._progress, e.gpu_layers)
             self.model = Model(
-                Path(path), n_ctx=e.context_size, n_threads=e.threads, n_seq_max=e.documents + 3, mmap=e.mmap
+                Path(path),
+                n_ctx=e.context_size,
+                n_threads=e.threads,
+                n_seq_max=e.documents + 3,
+                mmap=e.mmap,
+                n_gpu_layers=e.gpu_layers,
             )
             engine = LlamaEngine(self.model, min_chunk=e.min_reuse_chunk, reuse=e.cache_reuse)
             engine.vocab_index()  # now, not on the first keystroke

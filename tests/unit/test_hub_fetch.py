@@ -215,8 +215,10 @@ def test_download_verifies_reports_progress_and_lands_in_the_hub_cache(hub, tmp_
     assert dones == sorted(dones)
     assert progress.updates[-1][1:] == (len(PAYLOAD), len(PAYLOAD))
     assert len(progress.finished) == 1 and FILENAME in progress.finished[0]
-    # only plain resolve requests reached the stand-in: one HEAD for metadata, one GET for the bytes, no Xet
+    # only plain resolve requests reached the stand-in: a HEAD that checks the hub answers (without retries), one
+    # HEAD for metadata, one GET for the bytes, no Xet
     assert [(m, p) for m, p, _ in hub.requests] == [
+        ("HEAD", f"/{REPO}/resolve/main/{FILENAME}"),
         ("HEAD", f"/{REPO}/resolve/main/{FILENAME}"),
         ("GET", f"/{REPO}/resolve/main/{FILENAME}"),
     ]
@@ -350,7 +352,7 @@ def test_fetch_preset_hub_only(hub, tmp_path):
     assert path.read_bytes() == PAYLOAD
     assert path.resolve().is_relative_to(_hub_cache(tmp_path))
     assert len(progress.finished) == 1
-    assert [m for m, _, _ in hub.requests] == ["HEAD", "GET"]  # no PyPI source, so no pip
+    assert [m for m, _, _ in hub.requests] == ["HEAD", "HEAD", "GET"]  # no PyPI source, so no pip
 
 
 def test_fetch_preset_hub_only_failure_names_the_preset_and_the_hub(hub):

@@ -17,7 +17,7 @@ export const DEFAULTS: OffgridConfig = {
   command: [],
   python: "",
   model: null,
-  preset: "qwen2.5-coder-0.5b",
+  preset: "auto",
   maxTokens: 128,
   generateTimeMs: 1500,
   enable: { "*": true, plaintext: false, markdown: false, scminput: false },

@@ -71,9 +71,11 @@ def run_complete(
     root = workspace_root(path)
     context = ContextService(settings.context, [root] if root else [])
     context.index.build()
-    host = ModelHost(settings, TerminalProgress(), context)
+    progress = TerminalProgress()
+    host = ModelHost(settings, progress, context)
     try:
         host.ready.wait()
+        progress.close()  # a failed fetch's bar
         if host.state is not HostState.READY:
             print(f"offgrid: {host.error}", file=sys.stderr)
             return 1

@@ -8,9 +8,11 @@ from offgrid.models.resolve import fetch_preset, preset_named
 
 
 def run_fetch(name: str) -> int:
+    progress = TerminalProgress()
     try:
-        path = fetch_preset(preset_named(name), TerminalProgress())
+        path = fetch_preset(preset_named(name), progress)
     except OffgridError as e:
+        progress.close()
         print(f"offgrid: {e}", file=sys.stderr)
         return 1
     print(path)

@@ -50,6 +50,7 @@ class Model:
         n_seq_max: int = 5,
         n_batch: int = 512,
         mmap: bool = False,
+        n_gpu_layers: int = -1,
     ) -> None:
         global _backend_ready
         check_gguf(path)
@@ -63,6 +64,7 @@ class Model:
         # Mapped weights die with their file: truncating it while the server runs kills the process with SIGBUS.
         # Reading them into memory costs about 0.5 s more at start (0.5B model) and no more RSS.
         mparams.load_mode = llama_cpp.LLAMA_LOAD_MODE_MMAP if mmap else llama_cpp.LLAMA_LOAD_MODE_NONE
+        mparams.n_gpu_layers = n_gpu_layers  # -1: all (llama.cpp's convention); no effect without a GPU backend
         self.model = llama_cpp.llama_model_load_from_file(str(path).encode(), mparams)
         if not self.model:
             arch = gguf_architecture(path)

@@ -16,6 +16,7 @@ from lsprotocol import types
 
 from offgrid.actions.request import ActionKind, ActionResult
 from offgrid.errors import ActionRefused, OffgridError
+from offgrid.host import HostState
 from offgrid.lsp.action_requests import action_request, run_action, workspace_edit
 from offgrid.lsp.state import OffgridServer
 
@@ -75,6 +76,8 @@ async def _execute(ls: OffgridServer, kind: ActionKind, args: tuple[Any, ...]) -
             raise ActionRefused("the document is not open")
         req = action_request(ls, doc, kind, args[0])
         token = await _begin_progress(ls, PROGRESS_TITLES[kind], stopper)
+        if token is not None and (ls.host is None or ls.host.state is HostState.LOADING):
+            ls.work_done_progress.report(token, types.WorkDoneProgressReport(message="waiting for the model to load"))
         result = await run_action(ls, doc, req, stopper.event)
         if result is not None and result.edit is not None:
             edit = workspace_edit(ls, doc, result.edit)
@@ -93,6 +96,9 @@ async def _execute(ls: OffgridServer, kind: ActionKind, args: tuple[Any, ...]) -
         outcome = str(e)
         ls.show(f"{PROGRESS_TITLES[kind]} failed: {e}")
         return None
+    except Exception as e:  # a bug: the progress says it failed, not that the user cancelled
+        outcome = f"failed: {e}"
+        raise
     finally:
         if token is not None:
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=outcome))

@@ -100,30 +100,34 @@ def _related_code(ls: OffgridServer, doc: Document, row: int, column: int, last:
 async def run_action(
     ls: OffgridServer, doc: Document, req: ActionRequest, stop: asyncio.Event | None = None
 ) -> ActionResult | None:
-    """Plan and run an action on the model worker; None when it was cancelled (through `stop` or the request's own
-    cancellation). Raises ActionRefused with a message for the user, also when the document changed meanwhile."""
-    host = ls.host
-    if host is None or host.state is not HostState.READY:
-        raise ActionRefused("the model is not loaded yet" if host is None or host.error is None else host.error)
-    plan = plan_action(req, ls.settings.actions)
+    """Plan and run an action on the model worker, once the model has loaded; None when it was cancelled (through
+    `stop` or the request's own cancellation). Raises ActionRefused with a message for the user, also when the
+    document changed meanwhile."""
     version = doc.version
+    plan = plan_action(req, ls.settings.actions)
+    host = ls.host
+    if host is None or host.state is HostState.LOADING:  # asked for while the model loads: wait for it
+        loading = asyncio.ensure_future(ls.loaded_host())
+        try:
+            if not await _until(loading, stop):
+                return None
+        finally:
+            loading.cancel()  # the wait only: the load goes on
+        host = ls.host  # ready, or failed with its error
+    if host is None or host.state is not HostState.READY:
+        raise ActionRefused("the model is not loaded" if host is None or host.error is None else host.error)
     run, job = host.start_action(plan)
-    waiter = asyncio.ensure_future(stop.wait()) if stop is not None else None
     done = asyncio.wrap_future(job.future)
     try:
-        await asyncio.wait([done] + ([waiter] if waiter else []), return_when=asyncio.FIRST_COMPLETED)
+        if not await _until(done, stop):  # stopped by the user
+            job.cancel()
+            return None
     except asyncio.CancelledError:
         job.cancel()  # $/cancelRequest: stop the model within a token
         raise
-    finally:
-        if waiter is not None:
-            waiter.cancel()
-    if not done.done():  # stopped by the user
-        job.cancel()
-        return None
     log.info("action %s %s", req.kind.value, run.summary())
     if source_text_allowed():  # the user's debug setting logSourceText
-        log.info("action %s answered: %r", req.kind.value, run.text())
+        log.info("action %s answered: %r", req.kind.value, run.model.answer())
     try:
         result = done.result()
         if result is None:
@@ -138,3 +142,14 @@ async def run_action(
     if changed and result.explanation is None:  # an explanation of the older text is still worth showing
         raise ActionRefused("the document changed while the action ran, so its edit was dropped")
     return result
+
+
+async def _until(future: asyncio.Future, stop: asyncio.Event | None) -> bool:
+    """Wait for `future`; False when `stop` came first."""
+    waiter = asyncio.ensure_future(stop.wait()) if stop is not None else None
+    try:
+        await asyncio.wait([future] + ([waiter] if waiter else []), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if waiter is not None:
+            waiter.cancel()
+    return future.done()

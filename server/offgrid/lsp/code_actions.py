@@ -33,9 +33,11 @@ TITLES = {
 
 
 def code_action(ls: OffgridServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
-    """The actions offered here (none while the model is not loaded)."""
+    """The actions offered here (none when the model failed to load). Offering needs no model, so they are offered
+    while it loads too; running one waits for the load (lsp/action_requests.py)."""
     doc = ls.documents.get(params.text_document.uri)
-    if doc is None or ls.host is None or ls.host.state is not HostState.READY or doc.uri in ls.oversized:
+    failed = ls.host is not None and ls.host.state is HostState.FAILED
+    if doc is None or failed or doc.uri in ls.oversized:
         return None
     return _offers(ls, doc, params) or None
 

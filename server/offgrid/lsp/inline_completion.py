@@ -2,6 +2,7 @@
 they accepted one before it was done, else from the model; then a prefetch of the next one, and metrics."""
 
 import asyncio
+import bisect
 import logging
 import time
 from typing import Any, NamedTuple
@@ -10,11 +11,10 @@ from lsprotocol import types
 
 from offgrid.complete.request import CompletionRequest, Suggestion
 from offgrid.errors import Cancelled, OffgridError, RemoteError
-from offgrid.host import HostState
 from offgrid.log_privacy import source_text_allowed
 from offgrid.lsp.documents import Document
 from offgrid.lsp.notices import model_file_notice, remote_answered, remote_failed
-from offgrid.lsp.positions import column_to_utf16
+from offgrid.lsp.positions import column_to_utf16, line_starts
 from offgrid.lsp.prefetch import adopt_prefetch, prefetch
 from offgrid.lsp.state import OffgridServer
 
@@ -33,27 +33,74 @@ class Shown(NamedTuple):
 
 
 async def inline_completion(ls: OffgridServer, params: types.InlineCompletionParams) -> types.InlineCompletionList:
-    """Answer one inline completion request."""
-    t0 = time.perf_counter()
+    """Answer one inline completion request; one that comes while the model loads waits for it."""
     doc = ls.documents.get(params.text_document.uri)
-    host = ls.host
-    if doc is None or host is None or host.state is not HostState.READY or doc.uri in ls.oversized:
+    if doc is None or doc.uri in ls.oversized:
         return EMPTY
+    version = doc.version
+    if await ls.loaded_host() is None:
+        return EMPTY  # the load failed: lsp/notices.py told the user why
+    if ls.documents.get(doc.uri) is not doc or doc.version != version or doc.uri in ls.oversized:
+        return EMPTY  # typed (or closed) while the model loaded: the newer request is the one to answer
+    t0 = time.perf_counter()
     line = min(max(params.position.line, 0), doc.line_count() - 1)
+    column = doc.column(line, params.position.character)
+    picked = _selected(doc, line, column, params.context.selected_completion_info)
+    text, offset = doc.text, doc.offset(line, params.position.character)
+    if picked is not None:  # suggest as if the selected item were typed: VS Code shows only what extends it
+        start = offset - column + picked.column
+        text = text[:start] + picked.text + text[start - picked.column + picked.end_column :]
+        offset = start + len(picked.text)
+        starts = line_starts(text)
+        line = bisect.bisect_right(starts, offset) - 1
+        column = offset - starts[line]
     req = CompletionRequest(
-        text=doc.text,
+        text=text,
         line=line,
-        column=doc.column(line, params.position.character),
+        column=column,
         slot=doc.uri,
         language=doc.language_id,
         uri=doc.uri,
         invoked=params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked,
     )
-    version = doc.version
-    shown = await _answer(ls, doc, req, doc.offset(line, params.position.character), t0)
+    shown = await _answer(ls, doc, req, offset, t0)
     if doc.version != version or ls.documents.get(doc.uri) is not doc:
         return EMPTY  # the document changed meanwhile: this answer is stale
+    if picked is not None:
+        shown = _after_selected(shown, picked, req)
     return types.InlineCompletionList(items=[_item(doc, s) for s in shown])
+
+
+class Selected(NamedTuple):
+    """The suggest widget's selected item: `text` replaces the line from `column` to `end_column` (code points,
+    the cursor between them)."""
+
+    line: int
+    column: int
+    end_column: int
+    text: str
+
+
+def _selected(doc: Document, line: int, cursor: int, info: types.SelectedCompletionInfo | None) -> Selected | None:
+    """The selected item where it replaces part of the cursor's line around the cursor; else None (answered as if
+    there were none)."""
+    if info is None or info.range.start.line != line or info.range.end.line != line:
+        return None
+    start, end = doc.column(line, info.range.start.character), doc.column(line, info.range.end.character)
+    return Selected(line, start, end, info.text) if start <= cursor <= end else None
+
+
+def _after_selected(shown: list[Shown], picked: Selected, req: CompletionRequest) -> list[Shown]:
+    """The suggestions made after the selected item, as items over its range that begin with its text (what
+    VS Code asks of an inline suggestion while its suggest widget is open); one that does not begin at the
+    cursor cannot be said so and is dropped."""
+    out = []
+    for s in shown:
+        if s.line == req.line and s.column == req.column and s.text:
+            # the line after the cursor in the assumed text is the real line after the item's range
+            end = picked.end_column + s.end_column - s.column
+            out.append(Shown(picked.line, picked.column, end, picked.text + s.text))
+    return out
 
 
 async def _answer(ls: OffgridServer, doc: Document, req: CompletionRequest, offset: int, t0: float) -> list[Shown]:
@@ -61,7 +108,7 @@ async def _answer(ls: OffgridServer, doc: Document, req: CompletionRequest, offs
     settings = ls.settings.completion
     # an explicit request asks for alternatives, which only the model can give
     reuse = settings.reuse_suggestions and not req.invoked
-    if reuse and (hit := ls.suggestions.lookup(doc.uri, doc.text, offset)):
+    if reuse and (hit := ls.suggestions.lookup(doc.uri, req.text, offset)):
         text, origin = hit
         source = "typed-through" if origin == "model" else "prefetch"
         _publish(ls, {"uri": doc.uri, "source": source, "serverMs": round((time.perf_counter() - t0) * 1000, 2)})
@@ -83,7 +130,7 @@ async def _from_model(ls: OffgridServer, doc: Document, req: CompletionRequest, 
         remote_answered(ls)
     _publish(ls, _metrics(doc.uri, suggestion, t0))
     if source_text_allowed():  # the user's debug setting logSourceText
-        typed = doc.line_text(req.line)[: req.column]
+        typed = req.text[offset - req.column : offset]
         texts = [s.text for s in (suggestion, *suggestion.more)]
         log.info("suggestion at %s:%d:%d after %r: %r", doc.uri, req.line, req.column, typed, texts)
     if suggestion.text and suggestion.replace_to_column == suggestion.column:  # memory answers only insert

@@ -3,7 +3,10 @@
 Every feature module imports this; only lsp/server.py imports the feature modules, so there is no circle.
 """
 
+import asyncio
+import contextlib
 import logging
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +18,7 @@ from offgrid.complete.suggestion_cache import SuggestionCache
 from offgrid.config import Settings
 from offgrid.context.service import ContextService
 from offgrid.engine.worker import Job
-from offgrid.host import ModelHost
+from offgrid.host import HostState, ModelHost
 from offgrid.lsp.converter import strict_converter
 from offgrid.lsp.documents import Documents
 from offgrid.lsp.jsonrpc import OffgridProtocol
@@ -39,6 +42,20 @@ class Prefetching:
     multiline: bool = False
 
 
+async def _done(future: Future) -> None:
+    """Wait for a future of another thread without chaining to it: cancelling the wait leaves the future alone
+    (asyncio.wrap_future would cancel it, and with it the load the other waiters wait for)."""
+    loop = asyncio.get_running_loop()
+    waiter: asyncio.Future[None] = loop.create_future()
+
+    def wake(_f: Future) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop closed first: no one waits any more
+            loop.call_soon_threadsafe(lambda: waiter.done() or waiter.set_result(None))
+
+    future.add_done_callback(wake)
+    await waiter
+
+
 class OffgridServer(LanguageServer):
     """pygls server holding offgrid's state."""
 
@@ -49,7 +66,8 @@ class OffgridServer(LanguageServer):
         # lsp/lifecycle.py; the host is given this same object, so there is no copy to drift apart.
         self.settings = Settings()
         self.documents = Documents()
-        self.host: ModelHost | None = None
+        self._host: ModelHost | None = None
+        self._host_started = asyncio.Event()  # set with the host (lsp/lifecycle.py): requests before it wait
         self.last: dict[str, Any] = {}
         self.suggestions = SuggestionCache()
         self.counts: dict[str, int] = {}  # answers by source: model, typed-through, prefetch
@@ -58,6 +76,28 @@ class OffgridServer(LanguageServer):
         self.prefetching: Prefetching | None = None  # the last prefetch submitted, adopted if the user accepts
         self.context = ContextService(self.settings.context)
         self.oversized: set[str] = set()  # documents over maxDocumentBytes whose user was told
+
+    @property
+    def host(self) -> ModelHost | None:
+        """The model host, None until `initialized` has read the settings and started it."""
+        return self._host
+
+    @host.setter
+    def host(self, host: ModelHost | None) -> None:
+        self._host = host
+        if host is not None:
+            self._host_started.set()
+
+    async def loaded_host(self) -> ModelHost | None:
+        """The host once its model is ready; None when loading failed. A request that comes while the server starts
+        or the model loads waits here (the editor would not ask again, so an empty answer would show nothing
+        until the next keystroke); its own cancellation still ends the wait, never the load."""
+        await self._host_started.wait()
+        host = self._host
+        assert host is not None
+        if host.state is HostState.LOADING:
+            await _done(host.loaded)
+        return host if host.state is HostState.READY else None
 
     def serve_stdio(self) -> int:
         """Serve one editor over stdin/stdout until it leaves; then stop the model. Returns the exit code."""

@@ -8,6 +8,7 @@ from offgrid import __version__
 from offgrid.host import ModelHost
 from offgrid.lsp.context_sync import context_status
 from offgrid.lsp.state import OffgridServer
+from offgrid.models.auto import auto_status
 
 STATUS_REQUEST = "offgrid/status"
 DIGEST_REQUEST = "offgrid/documentDigest"  # for tests: proves the server's copy equals the client's, without text
@@ -40,6 +41,8 @@ def document_digest(ls: OffgridServer, params: Any) -> dict[str, Any] | None:
 def _host_status(host: ModelHost, counts: dict[str, int]) -> dict[str, Any]:
     """The model, the backend, the worker's figures and the answers by source, where they exist."""
     out: dict[str, Any] = {}
+    if (auto := auto_status(host.settings)) is not None:
+        out["auto"] = auto  # what "preset": "auto" became on this machine, and why
     if host.model is not None:
         info = host.model.info
         out["model"] = {

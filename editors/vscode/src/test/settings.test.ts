@@ -15,7 +15,7 @@ test("initializationOptions use the server's camelCase keys and nest completion 
   const c = readConfig((key) => ({ model: "/m/x.gguf", maxTokens: 64, generateTimeMs: 900 })[key]);
   assert.deepEqual(initializationOptions(c), {
     model: "/m/x.gguf",
-    preset: "qwen2.5-coder-0.5b",
+    preset: "auto",
     completion: { maxTokens: 64, generateTimeMs: 900 },
     debug: false,
     logSourceText: false,

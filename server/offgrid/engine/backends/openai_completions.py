@@ -13,6 +13,7 @@ from offgrid.engine.backends.streamed import Collector
 from offgrid.engine.fim import FimTemplate, template_for
 from offgrid.engine.generation import Generation
 from offgrid.errors import RemoteError
+from offgrid.models.presets import AUTO_PRESET, DEFAULT_PRESET  # every preset auto picks is a Qwen2.5-Coder
 
 
 def completions_root(url: str) -> str:
@@ -30,7 +31,7 @@ def choose_template(fim: str, model_id: str, preset: str) -> FimTemplate | None:
         if t is None:
             raise RemoteError(f"remote.fim {fim!r} is not a FIM format or preset offgrid knows")
         return t
-    return template_for(model_id) or template_for(preset)
+    return template_for(model_id) or template_for(DEFAULT_PRESET if preset == AUTO_PRESET else preset)
 
 
 def completion_body(req: InfillRequest, model: str, t: FimTemplate | None) -> dict[str, Any]:
