@@ -8,7 +8,7 @@ import difflib
 from collections.abc import Callable, Iterator
 
 from offgrid.complete.postprocess.context import CLOSERS, OPENERS, PostContext, indentation
-from offgrid.context.languages import INDENTING_OPENERS, in_line_comment
+from offgrid.context.languages import INDENTING_OPENERS, in_line_comment, line_comment
 from offgrid.engine.generation import StopRule
 
 _CLOSING_LINE = set(CLOSERS + ";,") | {" "}
@@ -182,12 +182,20 @@ def _rewrites(line: str, target: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= _SIMILAR
 
 
+def _without_comment(line: str, marker: str) -> str:
+    """The line's code before a trailing line comment (crude: strings are not parsed)."""
+    i = line.find(f" {marker}")
+    return line[:i].rstrip() if i > 0 and line[:i].strip() else line.rstrip()
+
+
 def repeats_suffix(ctx: PostContext) -> StopRule:
-    """Stop before a line identical (indentation included) to one of the next code lines after the cursor,
-    or, after the suggestion's first line, a variation of the very next one: the model has reached the text
-    that already follows."""
+    """Stop before a line identical (indentation included, a trailing comment aside) to the next code line after
+    the cursor, or, after the suggestion's first line, to one of the two after it or a variation of the very
+    next one: the model has reached the text that already follows. (A first line equal to a line further down
+    is often just repeated code, `return 'No'` in a chain of checks, not a skip ahead.)"""
     typed = ctx.typed
-    targets = _targets(ctx)
+    marker = line_comment(ctx.language)
+    targets = [_without_comment(t, marker) for t in _targets(ctx)]
 
     def rule(text: str) -> int | None:
         if not targets:
@@ -195,7 +203,8 @@ def repeats_suffix(ctx: PostContext) -> StopRule:
         for n, (offset, line) in enumerate(_complete_lines(typed, text)):
             if offset < 0 and typed.strip():
                 continue  # the user's own line
-            if line.rstrip() in targets or (n > 0 and _rewrites(line, targets[0])):
+            code = _without_comment(line, marker)
+            if code == targets[0] or (n > 0 and (code in targets or _rewrites(line, targets[0]))):
                 return _cut_before(offset) if offset > 0 else 0
         return None
 

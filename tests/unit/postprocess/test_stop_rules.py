@@ -115,3 +115,16 @@ def test_a_block_ended_on_a_blank_line_stops_back_at_the_following_code_level():
     assert rule("        y += 1\n        return y\n") is None  # still inside the block
     typed = fills_the_gap(make_context(before + "        ret", after, "python", "multi"))
     assert typed("urn y\n    return -1\n") is None  # a line begun: the other rules decide
+
+
+def test_a_first_line_repeated_further_down_is_kept_and_a_commented_copy_of_the_next_line_is_cut():
+    from offgrid.complete.postprocess.context import make_context
+    from offgrid.complete.stop_rules import repeats_suffix
+
+    checks = make_context(
+        "def f(lst):\n    if not lst:\n", "\n    t = len(lst)\n    if t > 3:\n        return 'No'\n", "python", "multi"
+    )
+    assert repeats_suffix(checks)("        return 'No'\n") is None  # repeated code, not a skip ahead
+    body = make_context("def g():\n", "\n    current = []\n    depth = 0\n", "python", "multi")
+    text = "    result = []  # the groups\n    current = []  # the group being read\n"
+    assert text[: repeats_suffix(body)(text)] == "    result = []  # the groups"
