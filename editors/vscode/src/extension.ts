@@ -7,9 +7,11 @@ import { createClient } from "./server";
 import { enabledFor, OffgridConfig, readConfig, RESTART_KEYS } from "./settings";
 import { Metrics, ServerStatus, statusLines } from "./statusText";
 import { StatusItem } from "./status";
+import { StatusRefresh } from "./statusRefresh";
 
 let client: LanguageClient | undefined;
 let statusItem: StatusItem | undefined;
+let refresh: StatusRefresh | undefined;
 let enabled = true;
 
 function config(): OffgridConfig {
@@ -41,7 +43,13 @@ async function start(output: vscode.LogOutputChannel): Promise<void> {
   const launch = findServerCommand(config(), systemLookup(folders));
   output.info(`starting ${launch.command} ${launch.args.join(" ")}`);
   client = createClient(launch, config, (doc) => enabled && enabledFor(config().enable, doc.languageId), output);
-  client.onNotification("offgrid/metrics", (m: Metrics) => statusItem?.update({ last: m }));
+  // the tooltip's totals and answer counts are in offgrid/status only: fetch it again after answers
+  const refreshing = new StatusRefresh(fetchStatus, (status) => statusItem?.update({ status }));
+  refresh = refreshing;
+  client.onNotification("offgrid/metrics", (m: Metrics) => {
+    statusItem?.update({ last: m });
+    refreshing.answered();
+  });
   statusItem?.update({ status: { state: "starting" } });
   try {
     await client.start();
@@ -58,6 +66,8 @@ async function start(output: vscode.LogOutputChannel): Promise<void> {
 async function stop(): Promise<void> {
   const old = client;
   client = undefined;
+  refresh?.dispose();
+  refresh = undefined;
   if (old) {
     await old.stop().catch(() => undefined);
   }

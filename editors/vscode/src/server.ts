@@ -1,8 +1,11 @@
 /** Starting `offgrid serve` and the LanguageClient that talks to it (inline completion is built into
  * vscode-languageclient 11). */
+import * as readline from "node:readline";
+import { Readable } from "node:stream";
 import * as vscode from "vscode";
 import { LanguageClient, LanguageClientOptions, ServerOptions } from "vscode-languageclient/node";
 import { Launch } from "./python";
+import { ServerLog } from "./serverLog";
 import { OffgridConfig, configurationAnswer, initializationOptions } from "./settings";
 
 /** A client for the server `launch` starts; `suggest` says whether to ask for suggestions in a document. */
@@ -18,6 +21,8 @@ export function createClient(
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
     initializationOptions: initializationOptions(config()),
     outputChannel: output,
+    // the server logs to stderr at its own levels, which the default handler would all call errors
+    stdioOptions: { stdout: (input, channel) => lines(input, (l) => channel.info(l)), stderr: serverLog },
     middleware: {
       provideInlineCompletionItems: (document, position, context, token, next) =>
         suggest(document) ? next(document, position, context, token) : null,
@@ -34,4 +39,13 @@ export function createClient(
     },
   };
   return new LanguageClient("offgrid", "offgrid", serverOptions, clientOptions);
+}
+
+function lines(input: Readable, each: (line: string) => void): void {
+  readline.createInterface({ input, crlfDelay: Infinity, terminal: false }).on("line", each);
+}
+
+function serverLog(input: Readable, channel: vscode.LogOutputChannel): void {
+  const log = new ServerLog(channel);
+  lines(input, (line) => log.line(line));
 }

@@ -40,8 +40,20 @@ export function barText(enabled: boolean, status: ServerStatus | undefined, last
   if (state !== "ready") {
     return "$(sync~spin) offgrid " + state;
   }
+  return `$(sparkle) ${modelName(status) ?? "offgrid"}` + lastAnswer(last);
+}
+
+/** What the last answer cost: its server time for the model's own, where it came from for a reused one
+ * (their time is ~0 ms, which reads as a broken timer). */
+function lastAnswer(last: Metrics | undefined): string {
+  if (last?.source === "typed-through") {
+    return " from memory";
+  }
+  if (last?.source === "prefetch") {
+    return " prefetched";
+  }
   const ms = last?.serverMs;
-  return `$(sparkle) ${modelName(status) ?? "offgrid"}` + (ms === undefined ? "" : ` ${Math.round(ms)} ms`);
+  return ms === undefined ? "" : ` ${Math.round(ms)} ms`;
 }
 
 /** One line for a metrics object. */
@@ -70,6 +82,9 @@ export function statusLines(status: ServerStatus | undefined, last: Metrics | un
   }
   const lastMetrics = status.last && Object.keys(status.last).length > 0 ? status.last : last;
   out.push("last: " + metricsLine(lastMetrics));
+  if (status.answers && Object.keys(status.answers).length > 0) {
+    out.push("answers: " + Object.entries(status.answers).map(([k, v]) => `${k} ${v}`).join(", "));
+  }
   if (status.totals) {
     out.push("totals: " + Object.entries(status.totals).map(([k, v]) => `${k} ${v}`).join(", "));
   }

@@ -17,6 +17,19 @@ test("the status bar shows the model and the last latency, or why it cannot", ()
   assert.equal(barText(false, ready, undefined), "$(circle-slash) offgrid off");
 });
 
+test("after a reused or prefetched answer the status bar says where it came from, not 0 ms", () => {
+  const name = "$(sparkle) qwen2.5-coder-0.5b-instruct-q4_k_m";
+  assert.equal(barText(true, ready, { source: "typed-through", serverMs: 0.2 }), `${name} from memory`);
+  assert.equal(barText(true, ready, { source: "prefetch", serverMs: 0.3 }), `${name} prefetched`);
+  assert.equal(barText(true, ready, { source: "model", serverMs: 0.4 }), `${name} 0 ms`);
+});
+
+test("the status report has the server's running totals and answers by source", () => {
+  const lines = statusLines({ ...ready, totals: { evaluated: 40, reused: 900 }, answers: { model: 3, prefetch: 1 } }, undefined);
+  assert.ok(lines.includes("answers: model 3, prefetch 1"));
+  assert.ok(lines.includes("totals: evaluated 40, reused 900"));
+});
+
 test("metrics lines say where the answer came from and what it cost", () => {
   assert.equal(metricsLine(undefined), "no completion yet");
   assert.equal(metricsLine({ source: "typed-through", serverMs: 0.4 }), "typed-through in 0.4 ms");
