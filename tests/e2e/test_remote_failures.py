@@ -49,8 +49,9 @@ async def test_openai_backend_sends_a_raw_fim_prompt_and_loads_no_model(tmp_path
             assert result.items[0].range.start == types.Position(1, 11)
             path, body = server.requests[-1]
             assert path == "/v1/completions"
-            # the model id names Qwen2.5-Coder, so its template; the typed line's trailing space is held back
-            assert body["prompt"] == "<|fim_prefix|>def add(a, b):\n<|fim_suffix|>\n<|fim_middle|>    return"
+            # the model id names Qwen2.5-Coder, so its template, laid out PSM with the typed line ending the prefix;
+            # its trailing space is held back
+            assert body["prompt"] == "<|fim_prefix|>def add(a, b):\n    return<|fim_suffix|>\n<|fim_middle|>"
             assert body["model"] == "stand-in-qwen2.5-coder" and body["stream"] is True and body["temperature"] == 0
             assert "<|endoftext|>" in body["stop"]
             assert server.headers[-1]["authorization"] == "Bearer sekret"
