@@ -120,6 +120,10 @@ def leaves_block(ctx: PostContext) -> StopRule:
     return rule
 
 
+# clauses that go on with the statement the block belongs to (`elif` after an `if` body), not new code
+_CONTINUATIONS = ("elif", "else", "except", "finally", "} else", "} catch", "} finally", "case ", "default:")
+
+
 def fills_the_gap(ctx: PostContext) -> StopRule:
     """On a blank line above code that goes on at a shallower level (the end of an inner block), stop before a
     line back at that level: the code after the cursor already goes on there, and what the model writes at that
@@ -136,7 +140,7 @@ def fills_the_gap(ctx: PostContext) -> StopRule:
         if not lines or indentation(lines[0][1]) <= level:
             return None
         for offset, line in lines[1:]:
-            if indentation(line) <= level:
+            if indentation(line) <= level and not line.strip().startswith(_CONTINUATIONS):
                 return _cut_before(offset)
         return None
 

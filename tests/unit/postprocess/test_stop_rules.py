@@ -113,6 +113,8 @@ def test_a_block_ended_on_a_blank_line_stops_back_at_the_following_code_level():
     text = "        return y\n    return -1\n"
     assert text[: rule(text)] == "        return y"
     assert rule("        y += 1\n        return y\n") is None  # still inside the block
+    branches = "        return y\n    elif x:\n        return x\n    z = 1\n"
+    assert branches[: rule(branches)] == "        return y\n    elif x:\n        return x"  # a clause goes on
     typed = fills_the_gap(make_context(before + "        ret", after, "python", "multi"))
     assert typed("urn y\n    return -1\n") is None  # a line begun: the other rules decide
 
