@@ -68,13 +68,19 @@ def default_data_dir() -> Path:
     return Path("../shared/bench-data/human-eval-infilling")
 
 
+def spread(items: list, limit: int | None) -> list:
+    """`limit` items spread evenly over `items` (all of them without a limit)."""
+    if limit is None or limit >= len(items):
+        return items
+    return [items[i * len(items) // limit] for i in range(limit)]
+
+
 def load_tasks(data_dir: Path, subset: str, limit: int | None) -> list[Task]:
     """The subset's tasks; with `limit`, an even spread over the file (not just the first problems)."""
     path = data_dir / SUBSETS[subset]
     with gzip.open(path, "rt", encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
-    if limit is not None and limit < len(rows):
-        rows = [rows[i * len(rows) // limit] for i in range(limit)]
+    rows = spread(rows, limit)
     return [
         Task(r["task_id"], r["prompt"], r["canonical_solution"], r["suffix"], r["test"], r["entry_point"]) for r in rows
     ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from offgrid.bench.humaneval import DEFAULT_SUBSETS, Task, apply, editor_document, exact_match, load_tasks
+from offgrid.bench.humaneval import DEFAULT_SUBSETS, Task, apply, editor_document, exact_match, load_tasks, spread
 from offgrid.bench.humaneval import passes as run_tests
 from offgrid.bench.plain_fim import plain_complete
 from offgrid.complete.pipeline import Completer
@@ -151,9 +151,7 @@ def run_bench_quality(
     out = details.open("w", encoding="utf-8") if details is not None else None  # written as it goes
     try:
         for subset in subsets:
-            tasks = [t for t in load_tasks(data_dir, subset, None) if in_split(t, split)]
-            if limit is not None and limit < len(tasks):
-                tasks = [tasks[i * len(tasks) // limit] for i in range(limit)]
+            tasks = spread([t for t in load_tasks(data_dir, subset, None) if in_split(t, split)], limit)
             random.Random(seed).shuffle(tasks)  # a user moving between unrelated files
             sides = {name: Side() for name in (*completers, "plain")}
             for i, task in enumerate(tasks, 1):
