@@ -113,7 +113,9 @@ def leaves_block(ctx: PostContext) -> StopRule:
                 if following is None or following.strip() != line.strip():
                     return offset + len(line)
                 return _cut_before(offset)
-            if opens or level < floor:
+            if opens:
+                return _cut_before(offset)
+            if level < floor and not _goes_on(line, level, following):
                 return _cut_before(offset)
         return None
 
@@ -122,6 +124,29 @@ def leaves_block(ctx: PostContext) -> StopRule:
 
 # clauses that go on with the statement the block belongs to (`elif` after an `if` body), not new code
 _CONTINUATIONS = ("elif", "else", "except", "finally", "} else", "} catch", "} finally", "case ", "default:")
+_INDENT_STEP = 4  # at most this much deeper is the next level (a tab, two or four spaces)
+
+
+def _continues(line: str) -> bool:
+    return line.strip().startswith(_CONTINUATIONS)
+
+
+def _heads_following(line: str, level: int, following: str | None) -> bool:
+    """`line` opens a block whose body is the code after the cursor (`if val < 0:` above `return False`)."""
+    return (
+        following is not None
+        and not _continues(following)
+        and line.rstrip().endswith(INDENTING_OPENERS)
+        and 0 < indentation(following) - level <= _INDENT_STEP
+    )
+
+
+def _goes_on(line: str, level: int, following: str | None) -> bool:
+    """A line below the cursor's block that does not leave the code the cursor is in: a clause that goes on
+    with the statement (`else:` after an `if` body, HumanEval 119 and 81 with the 1.5B model, which the plain
+    prompt gets right), or the header of the block the code after the cursor is the body of (opens_following
+    ends the suggestion after it)."""
+    return _continues(line) or _heads_following(line, level, following)
 
 
 def fills_the_gap(ctx: PostContext) -> StopRule:
@@ -140,7 +165,7 @@ def fills_the_gap(ctx: PostContext) -> StopRule:
         if not lines or indentation(lines[0][1]) <= level:
             return None
         for offset, line in lines[1:]:
-            if indentation(line) <= level and not line.strip().startswith(_CONTINUATIONS):
+            if indentation(line) <= level:
                 return _cut_before(offset)
         return None
 
@@ -217,17 +242,27 @@ def repeats_suffix(ctx: PostContext) -> StopRule:
 
 def opens_following(ctx: PostContext) -> StopRule:
     """Stop after a line that opens a block when the code after the cursor is indented deeper than that line:
-    the block's body is already in the document (`for c in s:` written above its existing body)."""
+    the block's body is already in the document (`for c in s:` written above its existing body). A clause that
+    goes on with a statement (`else:`) after a deeper block of the suggestion is followed by its own body as
+    often: it ends the suggestion only when the line after it is not deeper."""
     typed = ctx.typed
     following = _next_code_line(ctx)
 
     def rule(text: str) -> int | None:
-        if following is None:
+        if following is None or _continues(following):  # `elif ...:` below is no header's body: an `if` is due
             return None
-        for offset, line in _complete_lines(typed, text):
-            if not line.strip() or offset + len(line) <= 0:  # blank, or nothing generated on it yet
+        lines = [(o, ln) for o, ln in _complete_lines(typed, text) if ln.strip()]
+        for k, (offset, line) in enumerate(lines):
+            if offset + len(line) <= 0:  # nothing generated on it yet
                 continue
-            if line.rstrip().endswith(INDENTING_OPENERS) and indentation(following) > indentation(line):
+            if not (line.rstrip().endswith(INDENTING_OPENERS) and indentation(following) > indentation(line)):
+                continue
+            # a clause after the end of a deeper block the model wrote may write its own body (HumanEval 119:
+            # `else:` after the `if` body); first in the suggestion, the code below is its body (132: `elif ...:`)
+            deeper_before = any(indentation(ln) > indentation(line) for _, ln in lines[:k])
+            if not (_continues(line) and deeper_before):
+                return offset + len(line)
+            if k + 1 < len(lines) and indentation(lines[k + 1][1]) <= indentation(line):
                 return offset + len(line)
         return None
 

