@@ -70,6 +70,10 @@ class CompletionSettings:
     # where the typed part of the cursor's line goes in the prompt: "psm" (at the end of the prefix, as the models
     # were trained), "typed-last" (after the middle token) or "spm" (suffix first); see complete/prompt.py
     layout: str = "psm"
+    # in idle time, evaluate the prompt where the cursor rests (the editor's offgrid/cursor notification: a file
+    # opened or focused, a jump) and the rest of a prompt that promptTimeMs stopped, so the next keystroke there
+    # pays only for what changed; any request stops it
+    warm: bool = True
 
     def __post_init__(self) -> None:
         if self.layout not in LAYOUTS:

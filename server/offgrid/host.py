@@ -21,6 +21,7 @@ from offgrid.config import Settings
 from offgrid.context.service import ContextService
 from offgrid.engine.backends.http_backend import HttpBackend
 from offgrid.engine.backends.remote import make_remote_backend
+from offgrid.engine.generation import Generation
 from offgrid.engine.llama_engine import LlamaEngine
 from offgrid.engine.model import Model
 from offgrid.engine.worker import (
@@ -88,6 +89,7 @@ class ModelHost:
         self.worker = Worker()
         self.ready = threading.Event()
         self._actions: list[Job] = []
+        self.warmed = 0  # warm-ups that ran to the end (submit_warm)
         self._progress = progress or SilentProgress()
         self.loaded: Future = self.worker.submit("load", self._load, supersede=False).future
 
@@ -155,6 +157,33 @@ class ModelHost:
             "prefetch", lambda cancel: self._complete(req, cancel), PRIORITY_PREFETCH, background=True
         )
 
+    def submit_warm(self, req: CompletionRequest) -> Job:
+        """Queue, for idle time, the evaluation of the prompt at `req`'s cursor (completer.warm); any real request
+        stops it and keeps what it finished, and a newer warm-up for the document replaces it."""
+        return self.worker.submit(
+            f"warm {req.slot}", lambda cancel: self._warm(req, cancel), PRIORITY_BACKGROUND, background=True
+        )
+
+    def _warm(self, req: CompletionRequest, cancel: threading.Event) -> Generation | None:
+        self.check_model_file()
+        if self.completer is None:
+            return None
+        gen = self.completer.warm(req, cancel)
+        if gen is not None and gen.stop_reason != "cancelled":
+            self.warmed += 1
+        if gen is not None:
+            log.debug(
+                "warmed %s: %d of %d prompt tokens evaluated in %.0f ms (%s)",
+                req.slot,
+                gen.n_evaluated,
+                gen.n_prompt,
+                gen.prompt_ms,
+                gen.stop_reason,
+            )
+            if self.completer.backend.needs_repair(req.slot):
+                self._submit_repair(req.slot)
+        return gen
+
     def start_action(self, plan: Plan) -> tuple[ActionRun, Job]:
         """Queue a code action behind completions; with `actions.preempt`, a completion stops it between tokens
         and it resumes afterwards."""
@@ -218,7 +247,10 @@ class ModelHost:
         if self.completer is None:
             raise ModelError(self.error or "the model is not loaded yet")
         suggestion = self.completer.complete(req, cancel)
-        if self.completer.backend.needs_repair(req.slot):
+        capped = suggestion.generation is not None and suggestion.generation.stop_reason == "prompt_time"
+        if capped and self.settings.completion.warm:
+            self.submit_warm(req)  # the cache keeps what was evaluated; idle time finishes the rest
+        elif self.completer.backend.needs_repair(req.slot):
             self._submit_repair(req.slot)
         return suggestion
 

@@ -19,6 +19,7 @@ from offgrid.context.service import ContextService
 from offgrid.engine.backends.base import Backend, InfillRequest
 from offgrid.engine.backends.local import LocalBackend
 from offgrid.engine.backends.streamed import CHARS_PER_TOKEN
+from offgrid.engine.generation import Generation
 from offgrid.engine.llama_engine import LlamaEngine
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,32 @@ class Completer:
     def complete(self, req: CompletionRequest, cancel: threading.Event | None = None) -> Suggestion:
         """Generate the suggestion for `req` (blocking; run it on the model worker)."""
         s = self.settings
+        infill, ctx, line, column = self._plan(req)
+        first = self._generate(infill, ctx, line, column, cancel)
+        failed = first.generation is None or first.generation.stop_reason in FAILED
+        if not req.invoked or s.invoked_items <= 1 or failed:
+            return first
+        deadline = None if s.generate_time_ms is None else time.monotonic() + s.generate_time_ms / 1000
+
+        def generate(exclude: tuple[int, ...]) -> Suggestion:
+            return self._generate(replace(infill, exclude_first=exclude), ctx, line, column, cancel)
+
+        found = [x for x in (first, *more_suggestions(generate, first, s.invoked_items, deadline, cancel)) if x.text]
+        return replace(found[0], more=tuple(found[1:])) if found else first
+
+    def warm(self, req: CompletionRequest, cancel: threading.Event | None = None) -> Generation | None:
+        """Evaluate the prompt a request at `req`'s cursor would have into the document's cache, with no time cap
+        and nothing generated, so that request then pays only for what changed. None with a remote backend (its
+        server keeps its own cache)."""
+        if self.engine is None:
+            return None
+        infill, _ctx, _line, _column = self._plan(req)
+        return self.backend.infill(replace(infill, max_tokens=0, stop=None, prompt_time_limit_s=None), cancel)
+
+    def _plan(self, req: CompletionRequest) -> tuple[InfillRequest, PostContext, int, int]:
+        """The backend request for `req` (windows, context pack, rendered prompt, stop rule), the post-processing
+        context, and the cursor clamped to the text."""
+        s = self.settings
         lines = split_lines(req.text)
         line = min(max(req.line, 0), len(lines) - 1)
         column = min(max(req.column, 0), len(lines[line]))
@@ -86,17 +113,7 @@ class Completer:
             prompt_time_limit_s=None if s.prompt_time_ms is None else s.prompt_time_ms / 1000,
             generate_time_limit_s=None if s.generate_time_ms is None else s.generate_time_ms / 1000,
         )
-        first = self._generate(infill, ctx, line, column, cancel)
-        failed = first.generation is None or first.generation.stop_reason in FAILED
-        if not req.invoked or s.invoked_items <= 1 or failed:
-            return first
-        deadline = None if s.generate_time_ms is None else time.monotonic() + s.generate_time_ms / 1000
-
-        def generate(exclude: tuple[int, ...]) -> Suggestion:
-            return self._generate(replace(infill, exclude_first=exclude), ctx, line, column, cancel)
-
-        found = [x for x in (first, *more_suggestions(generate, first, s.invoked_items, deadline, cancel)) if x.text]
-        return replace(found[0], more=tuple(found[1:])) if found else first
+        return infill, ctx, line, column
 
     def _generate(
         self, infill: InfillRequest, ctx: PostContext, line: int, column: int, cancel: threading.Event | None

@@ -3,7 +3,7 @@ feature modules that import the state (lsp/state.py), never this module."""
 
 from lsprotocol import types
 
-from offgrid.lsp import action_commands, code_actions, context_sync, document_sync, inline_completion, lifecycle
+from offgrid.lsp import action_commands, code_actions, context_sync, document_sync, inline_completion, lifecycle, warm
 from offgrid.lsp import status as status_requests
 from offgrid.lsp.state import OffgridServer
 
@@ -20,6 +20,7 @@ def create_server(cli_model: str | None = None) -> OffgridServer:
     feature(types.TEXT_DOCUMENT_DID_CHANGE)(document_sync.did_change)
     feature(types.TEXT_DOCUMENT_DID_CLOSE)(document_sync.did_close)
     feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())(inline_completion.inline_completion)
+    feature(warm.CURSOR_NOTIFICATION)(warm.cursor_rested)
     feature(types.TEXT_DOCUMENT_DID_SAVE)(context_sync.did_save)
     feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)(context_sync.did_change_watched_files)
     feature(types.TEXT_DOCUMENT_CODE_ACTION, code_actions.OPTIONS)(code_actions.code_action)

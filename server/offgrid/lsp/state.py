@@ -76,6 +76,8 @@ class OffgridServer(LanguageServer):
         self.prefetching: Prefetching | None = None  # the last prefetch submitted, adopted if the user accepts
         self.context = ContextService(self.settings.context)
         self.oversized: set[str] = set()  # documents over maxDocumentBytes whose user was told
+        # the newest place the cursor rested at while the model loaded, warmed once it has (lsp/warm.py)
+        self.rested_while_loading: tuple[str, int, int] | None = None
 
     @property
     def host(self) -> ModelHost | None:

@@ -57,6 +57,7 @@ def _host_status(host: ModelHost, counts: dict[str, int]) -> dict[str, Any]:
         if host.completer.engine is not None:
             out["totals"] = dict(host.completer.engine.totals)
         out["dropped"] = host.worker.dropped
+        out["warmed"] = host.warmed  # prompts evaluated in idle time (lsp/warm.py, time-capped requests)
         out["actionsRunning"] = host.actions_running()
         out["answers"] = dict(counts)
     return out
