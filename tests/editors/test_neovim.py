@@ -64,6 +64,10 @@ def test_rewrite_command_takes_the_visual_range(tiny_model: Path, tmp_path: Path
     check(run_lua("test_rewrite.lua", tmp_path, tiny_model))
 
 
+def test_the_place_the_cursor_rests_is_warmed(tiny_model: Path, tmp_path: Path) -> None:
+    check(run_lua("test_cursor.lua", tmp_path, tiny_model))
+
+
 def test_long_actions_show_progress_and_cancel(slow_model: Path, tmp_path: Path) -> None:
     check(run_lua("test_progress.lua", tmp_path, slow_model))
 

@@ -2,6 +2,7 @@
 import * as vscode from "vscode";
 import { LanguageClient } from "vscode-languageclient/node";
 import { askRewrite, pickCodeAction, RewriteTarget, selectionTarget } from "./commands";
+import { CURSOR_NOTIFICATION, CursorRest } from "./cursorRest";
 import { findServerCommand, systemLookup } from "./python";
 import { createClient } from "./server";
 import { enabledFor, OffgridConfig, readConfig, RESTART_KEYS } from "./settings";
@@ -13,6 +14,7 @@ let client: LanguageClient | undefined;
 let statusItem: StatusItem | undefined;
 let refresh: StatusRefresh | undefined;
 let enabled = true;
+let cursorRest: CursorRest | undefined;
 
 function config(): OffgridConfig {
   const section = vscode.workspace.getConfiguration("offgrid");
@@ -61,6 +63,30 @@ async function start(output: vscode.LogOutputChannel): Promise<void> {
     return;
   }
   void watchLoading();
+  const running = client;
+  cursorRest = new CursorRest((place) => {
+    if (running.isRunning()) {
+      void running.sendNotification(CURSOR_NOTIFICATION, {
+        textDocument: { uri: place.uri },
+        position: { line: place.line, character: place.character },
+      });
+    }
+  });
+  const active = vscode.window.activeTextEditor;
+  if (active) {
+    cursorMoved(active);
+  }
+}
+
+/** Tell the server where the cursor rests in a document it suggests for (lsp/warm.py evaluates the prompt
+ * there in idle time); a selection is not a place to type. */
+function cursorMoved(editor: vscode.TextEditor): void {
+  const doc = editor.document;
+  if (!client || !cursorRest || !editor.selection.isEmpty || !enabled || !enabledFor(config().enable, doc.languageId)) {
+    return;
+  }
+  const uri = client.code2ProtocolConverter.asUri(doc.uri);
+  cursorRest.moved({ uri, line: editor.selection.active.line, character: editor.selection.active.character });
 }
 
 async function stop(): Promise<void> {
@@ -68,6 +94,8 @@ async function stop(): Promise<void> {
   client = undefined;
   refresh?.dispose();
   refresh = undefined;
+  cursorRest?.dispose();
+  cursorRest = undefined;
   if (old) {
     await old.stop().catch(() => undefined);
   }
@@ -97,6 +125,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   command("offgrid.rewriteSelection", () => askRewrite(client, selectionTarget(client)));
   command("offgrid.askRewrite", (target: RewriteTarget) => askRewrite(client, target));
 
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor((editor) => editor && cursorMoved(editor)),
+    vscode.window.onDidChangeTextEditorSelection((e) => cursorMoved(e.textEditor)),
+    vscode.workspace.onDidChangeTextDocument(() => cursorRest?.edited()),
+  );
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (RESTART_KEYS.some((key) => e.affectsConfiguration(`offgrid.${key}`))) {

@@ -27,12 +27,16 @@ local function on_attach(args)
   else
     require("offgrid.inline").attach(args.buf)
   end
+  require("offgrid.cursor").attach(args.buf)
 end
 
 local function on_detach(args)
   local client = vim.lsp.get_client_by_id(args.data.client_id)
   if client and client.name == "offgrid" and not config.builtin_inline() then
     require("offgrid.inline").detach(args.buf)
+  end
+  if client and client.name == "offgrid" then
+    require("offgrid.cursor").detach(args.buf)
   end
 end
 

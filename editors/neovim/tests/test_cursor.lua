@@ -1,0 +1,35 @@
+-- Where the cursor rests, the server is told (offgrid/cursor) and evaluates the prompt there in idle time: once
+-- when the buffer is attached, again after a jump, never twice for the same place.
+local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/helpers.lua")
+local cursor = require("offgrid.cursor")
+
+local lines = {}
+for i = 1, 60 do
+  lines[#lines + 1] = ("def step_%d(values):\n    return sum(values) * %d\n"):format(i, i)
+end
+
+H.run(function()
+  H.open("steps.py", table.concat(lines, "\n"))
+  cursor.delay_ms = 50
+  local client = H.start()
+  local buf = vim.api.nvim_get_current_buf()
+  local function warmed()
+    local r = client:request_sync("offgrid/status", vim.empty_dict(), 5000)
+    return r and r.result and r.result.warmed or -1
+  end
+  H.wait("the warm-up of the place the buffer opened at", function()
+    return warmed() >= 1
+  end, 30000)
+  H.eq(1, cursor.sent, "one notification for the first place")
+
+  vim.api.nvim_win_set_cursor(0, { 90, 4 }) -- a jump, as a search or go-to-definition makes
+  vim.api.nvim_exec_autocmds("CursorMoved", { buffer = buf })
+  H.wait("the warm-up after the jump", function()
+    return warmed() >= 2
+  end, 30000)
+  H.eq(2, cursor.sent, "one more for the new place")
+
+  vim.api.nvim_exec_autocmds("CursorMoved", { buffer = buf }) -- resting at the same place
+  H.sleep(300)
+  H.eq(2, cursor.sent, "the same place is not sent again")
+end)

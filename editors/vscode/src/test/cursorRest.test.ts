@@ -1,0 +1,28 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+import { CursorPlace, CursorRest } from "../cursorRest";
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const at = (line: number, character: number): CursorPlace => ({ uri: "file:///a.py", line, character });
+
+test("only a place the cursor rests at is sent, once", async () => {
+  const sent: CursorPlace[] = [];
+  const rest = new CursorRest((p) => sent.push(p), 20);
+  for (let c = 0; c < 5; c++) {
+    rest.moved(at(3, c)); // typing: each keystroke moves the cursor
+    await wait(2);
+  }
+  await wait(50);
+  assert.deepEqual(sent, [at(3, 4)]);
+  rest.moved(at(3, 4)); // the same place again: nothing new to evaluate
+  await wait(50);
+  assert.equal(sent.length, 1);
+  rest.edited(); // ... unless the text changed
+  rest.moved(at(3, 4));
+  await wait(50);
+  assert.equal(sent.length, 2);
+  rest.moved(at(9, 0));
+  rest.dispose(); // stopped before it rested: never sent
+  await wait(50);
+  assert.equal(sent.length, 2);
+});
