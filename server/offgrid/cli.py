@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     lat.add_argument("--no-baselines", action="store_true", help="only offgrid's run (for long memory soaks)")
     lat.add_argument(
+        "--opened", type=int, default=5, help="files to time the first keystroke in, 3 s after opening (0: skip)"
+    )
+    lat.add_argument(
         "--compare-layout", action="append", default=[], choices=LAYOUTS, help="offgrid again with this prompt layout"
     )
     lat.add_argument("--json", action="store_true")
@@ -234,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
             args.accepts,
             not args.no_baselines,
             tuple(args.compare_layout),
+            args.opened,
         )
     from offgrid.commands.fetch import run_fetch
 

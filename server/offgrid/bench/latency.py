@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from offgrid.bench.accept import accept_chain, accept_points
+from offgrid.bench.first_keystroke import first_keystrokes
 from offgrid.bench.lsp_client import BenchClient, Request
 from offgrid.bench.session import Edit, build_session
 
@@ -221,6 +222,7 @@ async def bench_latency(
     accepts: int = 10,
     baselines: bool = True,
     layouts: tuple[str, ...] = (),
+    opened: int = 5,
 ) -> int:
     docs, edits = build_session(keystrokes)
     gaps = intervals(edits, pace_ms)
@@ -232,6 +234,7 @@ async def bench_latency(
         print(f"... {variant} ({mode}, {len(edits) // every} requests)", flush=True)
         runs.append(await _replay(model, variant, mode, docs, edits, gaps, every))
     accepting = await _accepting(model, docs, accepts, read_ms=4 * pace_ms) if accepts else {}
+    first = await first_keystrokes(model, opened) if opened else {}
     cold = next((m for m in runs[0].model_metrics() if m["evaluated"] > 200), None)
     pp = cold["promptMs"] / cold["evaluated"] if cold else 4.0  # ms per prompt token, measured by the cold request
     rows = [r.summary(pp) for r in runs]
@@ -251,7 +254,14 @@ async def bench_latency(
         ratios["prefix_only_over_offgrid"] = prefix["evaluated_total"] / max(1, ours["evaluated_total"])
         ratios["prefix_only_over_offgrid_all_work"] = prefix["all_work_total"] / max(1, ours["all_work_total"])
     if as_json:
-        out = {"keystrokes": len(edits), "pace_ms": pace_ms, "runs": rows, "ratios": ratios, "accepting": accepting}
+        out = {
+            "keystrokes": len(edits),
+            "pace_ms": pace_ms,
+            "runs": rows,
+            "ratios": ratios,
+            "accepting": accepting,
+            "first_keystroke": first,
+        }
         print(json.dumps(out, indent=2))
         return 0
     print(
@@ -268,6 +278,11 @@ async def bench_latency(
             f"{'after accepting, ' + name:>32}: {a['prefetch_hits']}/{a['accepted']} prefetched, "
             f"p50 {a['p50_ms_after_accept']:.1f} ms (prefetched answers p50 {a['p50_ms_prefetch_hits']:.1f} ms)"
         )
+    for name, f in first.items():
+        print(
+            f"{'first keystroke 3 s after open, ' + name:>32}: p50 {f['p50_ms']:.0f} ms (max {f['max_ms']:.0f}), "
+            f"{f['evaluated_p50']:.0f} of {f['prompt_tokens_p50']:.0f} prompt tokens evaluated; {f['latencies_ms']}"
+        )
     return 0
 
 
@@ -281,8 +296,9 @@ def run_bench_latency(
     accepts: int = 10,
     baselines: bool = True,
     layouts: tuple[str, ...] = (),
+    opened: int = 5,
 ) -> int:
     logging.getLogger("pygls").setLevel(logging.CRITICAL)  # late answers to cancelled requests are expected
     return asyncio.run(
-        bench_latency(model, keystrokes, pace_ms, modes, none_every, as_json, accepts, baselines, layouts)
+        bench_latency(model, keystrokes, pace_ms, modes, none_every, as_json, accepts, baselines, layouts, opened)
     )
