@@ -6,6 +6,7 @@
 #
 #   bash tests/bench_sources.sh            # install what is missing (apt-get needs root), print the entries
 #   bash tests/bench_sources.sh --print    # install nothing, print what is there
+#   OFFGRID_BENCH_SET=held-out bash tests/bench_sources.sh   # the sources kept for final figures (never tuned on)
 set -euo pipefail
 
 CACHE="${OFFGRID_BENCH_SOURCES:-$HOME/.cache/offgrid/bench-sources}"
@@ -21,6 +22,17 @@ GO_MODS=(github.com/spf13/pflag github.com/google/uuid github.com/BurntSushi/tom
 RUST_DEBS=(librust-serde-json-dev librust-serde-dev librust-semver-dev librust-regex-syntax-dev librust-memchr-dev
   librust-base64-dev librust-toml-dev librust-ryu-dev)
 RUST_CRATES=(serde_json serde semver regex-syntax memchr base64 toml ryu)
+if [[ "${OFFGRID_BENCH_SET:-dev}" == held-out ]]; then
+  NPM=(yargs@17.7.2 express@4.21.2 dayjs@1.11.13 date-fns@4.1.0 uuid@11.0.3 mime@4.0.6 chalk@5.3.0 zod@3.24.1)
+  NPM_ENTRIES=(yargs express dayjs/esm date-fns uuid mime chalk zod)
+  GO_DEBS=(golang-github-sirupsen-logrus-dev golang-github-pkg-errors-dev golang-github-spf13-cobra-dev
+    golang-github-stretchr-testify-dev golang-github-fsnotify-fsnotify-dev golang-golang-x-text-dev)
+  GO_MODS=(github.com/sirupsen/logrus github.com/pkg/errors github.com/spf13/cobra github.com/stretchr/testify
+    github.com/fsnotify/fsnotify golang.org/x/text)
+  RUST_DEBS=(librust-itoa-dev librust-anyhow-dev librust-bytes-dev librust-smallvec-dev librust-indexmap-dev
+    librust-log-dev librust-hashbrown-dev)
+  RUST_CRATES=(itoa anyhow bytes smallvec indexmap log hashbrown)
+fi
 
 if [[ "${1:-}" != "--print" ]]; then
   mkdir -p "$CACHE/npm"
