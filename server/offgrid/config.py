@@ -31,7 +31,10 @@ class EngineSettings:
 
     threads: int | None = None  # None: the physical cores
     context_size: int = 8192
-    documents: int = 4  # documents whose KV cache is kept warm at once (plus scratch, speculative, action)
+    documents: int = 4  # prompts whose KV cache is kept warm at once (plus scratch, speculative, action)
+    # of those, how many one document may hold: where the cursor was before a jump to a far place keeps its
+    # cache, so coming back costs only what changed (1: one per document, as before)
+    windows_per_document: int = 2
     min_reuse_chunk: int = 32  # shortest run of cached tokens worth moving instead of recomputing
     # "chunks": reuse the common prefix and move cached runs after lines are inserted or deleted above the cursor
     # (far fewer tokens; the moved keys are approximate until the repair below recomputes them in a pause).

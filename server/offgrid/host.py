@@ -108,7 +108,9 @@ class ModelHost:
                 mmap=e.mmap,
                 n_gpu_layers=e.gpu_layers,
             )
-            engine = LlamaEngine(self.model, min_chunk=e.min_reuse_chunk, reuse=e.cache_reuse)
+            engine = LlamaEngine(
+                self.model, min_chunk=e.min_reuse_chunk, reuse=e.cache_reuse, windows_per_slot=e.windows_per_document
+            )
             engine.vocab_index()  # now, not on the first keystroke
             self.completer = Completer(engine, self.settings.completion, self.context)
             self.state = HostState.READY

@@ -29,7 +29,14 @@ class _Aborted(Exception):
 class LlamaEngine:
     """Runs generations on one Model. Call from a single thread (the worker)."""
 
-    def __init__(self, model: Model, min_chunk: int = 32, reuse: str = "prefix", adaptive_pieces: bool = True) -> None:
+    def __init__(
+        self,
+        model: Model,
+        min_chunk: int = 32,
+        reuse: str = "prefix",
+        adaptive_pieces: bool = True,
+        windows_per_slot: int = 1,
+    ) -> None:
         if reuse not in REUSE_MODES:
             raise ValueError(f"cache reuse must be one of {', '.join(REUSE_MODES)}, not {reuse!r}")
         self.model = model
@@ -44,7 +51,7 @@ class LlamaEngine:
         if model.n_seq_max < 2:
             raise ValueError("the engine needs at least two sequences: documents and one scratch")
         self.scratch_seq = model.n_seq_max - 1  # holds reused chunks while the gaps before them are decoded
-        self.pool = SequencePool(model.n_seq_max - 1)
+        self.pool = SequencePool(model.n_seq_max - 1, windows_per_slot)
         self._batch = llama_cpp.llama_batch_init(model.n_batch, 0, 1)
         self._cancel: threading.Event | None = None
         self._finish_piece = False  # see GenerationRequest.finish_piece
@@ -95,6 +102,19 @@ class LlamaEngine:
         finally:
             llama_cpp.llama_memory_seq_rm(mem, scratch, -1, -1)
         self._decode(seq, prompt, len(cached), len(prompt), logits_last=True)
+
+    def _pick_window(self, seqs: list[int], prompt: list[int], shift: bool) -> int | None:
+        """The slot's window that can reuse at least half of `prompt` (the most recent first: the usual keystroke
+        costs one plan), else None: the cursor went somewhere new, and the window it left stays for its return."""
+        if self.reuse == "none":
+            return seqs[0]
+        for seq in seqs:
+            if not self.pool.tokens[seq]:
+                return seq  # an emptied window is as good as a new one
+            plan = plan_reuse(self.pool.tokens[seq], prompt, self.min_chunk, shift)
+            if 2 * (plan.n_prefix + plan.n_shifted) >= len(prompt):
+                return seq
+        return None
 
     def _fork(self, source_slot: str, seq: int) -> None:
         """Start `seq` as a copy of another slot's cache. In a unified KV cache the copy only tags the same cells,
@@ -241,7 +261,9 @@ class LlamaEngine:
         prompt = list(req.prompt)
         t0 = time.monotonic()
         self._decoded = 0
-        seq, evicted = self.pool.acquire(req.slot)
+        shift = self.reuse == "chunks" and self.model.can_shift and req.fork_from is None
+        pick = None if req.fork_from is not None else lambda seqs: self._pick_window(seqs, prompt, shift)
+        seq, evicted = self.pool.acquire(req.slot, pick)
         if evicted is not None:
             self._clear(evicted)
         if req.fork_from is not None:
@@ -252,7 +274,6 @@ class LlamaEngine:
             plan = ReusePlan(0, (), tuple(range(len(prompt))))
         else:
             # A forked sequence shares its cells with the document's: shifting them would move the document's too.
-            shift = self.reuse == "chunks" and self.model.can_shift and req.fork_from is None
             plan = plan_reuse(cached, prompt, self.min_chunk, shift)
         needed = len(prompt) + req.max_tokens
         if needed > self.model.n_ctx or not self._make_room(seq, needed):
