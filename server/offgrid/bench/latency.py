@@ -280,7 +280,7 @@ async def bench_latency(
         )
     for name, f in first.items():
         print(
-            f"{'first keystroke 3 s after open, ' + name:>32}: p50 {f['p50_ms']:.0f} ms (max {f['max_ms']:.0f}), "
+            f"{'keystroke 3 s after ' + name:>32}: p50 {f['p50_ms']:.0f} ms (max {f['max_ms']:.0f}), "
             f"{f['evaluated_p50']:.0f} of {f['prompt_tokens_p50']:.0f} prompt tokens evaluated; {f['latencies_ms']}"
         )
     return 0
