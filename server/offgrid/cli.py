@@ -8,7 +8,7 @@ from typing import Any
 
 from offgrid import __version__, log_privacy
 from offgrid.config import LAYOUTS, ContextSettings
-from offgrid.models.presets import DEFAULT_PRESET, PRESETS
+from offgrid.models.presets import AUTO_PRESET, DEFAULT_PRESET, PRESETS
 
 DEFAULT_BENCH_PACKAGES = "cattrs,pygls,huggingface_hub,gguf,jinja2,click,requests,urllib3,_pytest,packaging"
 
@@ -26,7 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="offgrid", description="Local code completion over LSP; your code never leaves.")
     p.add_argument("--version", action="version", version=f"offgrid {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    model_help = f"GGUF path or preset ({', '.join(PRESETS)}); default: $OFFGRID_MODEL, then {DEFAULT_PRESET}"
+    model_help = (
+        f"GGUF path or preset ({', '.join(PRESETS)}, or auto: the largest this machine runs fast, see `offgrid"
+        " doctor`); default: $OFFGRID_MODEL, then the settings' preset (auto)"
+    )
+    bench_model_help = f"GGUF path or preset ({', '.join(PRESETS)}); default: {DEFAULT_PRESET}"
 
     serve = sub.add_parser("serve", help="speak LSP over stdio (what editors launch)")
     serve.add_argument("--model", help=model_help)
@@ -47,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure offgrid (prints figures)")
     bench_sub = bench.add_subparsers(dest="bench", required=True)
     lat = bench_sub.add_parser("latency", help="replay an editing session keystroke by keystroke")
-    lat.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    lat.add_argument("--model", default=DEFAULT_PRESET, help=bench_model_help)
     lat.add_argument("--keystrokes", type=int, default=300)
     lat.add_argument("--pace-ms", type=int, default=150, help="typical time between keystrokes")
     lat.add_argument(
@@ -82,14 +86,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     lat.add_argument("--url", help="the model server's base URL (with --backend remote, infill or openai)")
     soak = bench_sub.add_parser("soak", help="a long session through the server: memory, latency, stale answers")
-    soak.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    soak.add_argument("--model", default=DEFAULT_PRESET, help=bench_model_help)
     soak.add_argument("--keystrokes", type=int, default=10_000)
     soak.add_argument("--threads", type=int, help="llama.cpp threads (default: the physical cores)")
     soak.add_argument("--pace-ms", type=int, default=80, help="typical time between keystrokes")
     soak.add_argument("--max-request-s", type=float, default=60, help="a request unanswered this long fails the run")
     soak.add_argument("--json", action="store_true")
     cons = bench_sub.add_parser("consistency", help="how often cache reuse changes the greedy suggestion")
-    cons.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    cons.add_argument("--model", default=DEFAULT_PRESET, help=bench_model_help)
     cons.add_argument("--edits", type=int, default=200)
     cons.add_argument("--seed", type=int, default=1)
     cons.add_argument("--reuse", default="chunks", choices=["chunks", "prefix"], help="the cache reuse to check")
@@ -97,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     cons.add_argument("--threads", type=int, help="llama.cpp threads (default: the physical cores)")
 
     ctx = bench_sub.add_parser("context", help="repository-level completion with and without the context pack")
-    ctx.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    ctx.add_argument("--model", default=DEFAULT_PRESET, help=bench_model_help)
     ctx.add_argument("--packages", default=DEFAULT_BENCH_PACKAGES, help="Python packages; npm:X, go:X, rust:X")
     ctx.add_argument("--cases", type=int, default=150)
     ctx.add_argument("--seed", type=int, default=1)
@@ -117,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     ctx.add_argument("--similar-min-score", type=float, default=gates.similar_min_score, help="similar code's gate")
 
     qual = bench_sub.add_parser("quality", help="HumanEval-infilling pass@1: offgrid's pipeline against the raw model")
-    qual.add_argument("--model", default=DEFAULT_PRESET, help=model_help)
+    qual.add_argument("--model", default=DEFAULT_PRESET, help=bench_model_help)
     qual.add_argument(
         "--subset",
         action="append",
@@ -140,7 +144,9 @@ def _parser() -> argparse.ArgumentParser:
     act.add_argument("--max-tokens", type=int, default=400, help="the action's answer length")
 
     fetch = sub.add_parser("fetch", help="download and verify a preset's model")
-    fetch.add_argument("preset", nargs="?", default=DEFAULT_PRESET, choices=sorted(PRESETS))
+    fetch.add_argument(
+        "preset", nargs="?", default=AUTO_PRESET, choices=[AUTO_PRESET, *sorted(PRESETS)], help="default: auto"
+    )
     return p
 
 
