@@ -249,10 +249,7 @@ class ModelHost:
         if self.completer is None:
             raise ModelError(self.error or "the model is not loaded yet")
         suggestion = self.completer.complete(req, cancel)
-        capped = suggestion.generation is not None and suggestion.generation.stop_reason == "prompt_time"
-        if capped and self.settings.completion.warm:
-            self.submit_warm(req)  # the cache keeps what was evaluated; idle time finishes the rest
-        elif self.completer.backend.needs_repair(req.slot):
+        if self.completer.backend.needs_repair(req.slot):
             self._submit_repair(req.slot)
         return suggestion
 

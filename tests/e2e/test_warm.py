@@ -86,6 +86,12 @@ async def test_a_prompt_stopped_by_its_time_cap_is_finished_in_idle_time(slow_mo
         capped = client.metrics[-1]
         assert capped["stopReason"] == "prompt_time", capped
         await warmed(client, 1, timeout=240)
+        for _ in range(100):
+            if client.warmed:
+                break
+            await asyncio.sleep(0.05)
+        # the editor is told, so it can ask again without another keystroke (both shims do)
+        assert client.warmed == [{"uri": URI, "version": 1, "position": {"line": LINE, "character": 4}}]
         await complete(client, URI, LINE, 4)  # the same place again: now only the last token is evaluated
         again = client.metrics[-1]
     assert again["stopReason"] != "prompt_time", again

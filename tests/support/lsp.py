@@ -28,9 +28,15 @@ async def running_server(
     client = make_test_lsp_client()
     client.metrics = []  # type: ignore[attr-defined]
 
+    client.warmed = []  # type: ignore[attr-defined]
+
     @client.feature("offgrid/metrics")
     def _metrics(_ls: LanguageClient, params: Any) -> None:
         client.metrics.append(plain(params))  # type: ignore[attr-defined]
+
+    @client.feature("offgrid/warmed")
+    def _warmed(_ls: LanguageClient, params: Any) -> None:
+        client.warmed.append(plain(params))  # type: ignore[attr-defined]
 
     args = ["-m", "offgrid", "serve", *extra_args] + (["--model", model] if model else [])
     await client.start_io(*launcher, sys.executable, *args, env=env)

@@ -32,4 +32,23 @@ H.run(function()
   vim.api.nvim_exec_autocmds("CursorMoved", { buffer = buf }) -- resting at the same place
   H.sleep(300)
   H.eq(2, cursor.sent, "the same place is not sent again")
+
+  -- offgrid/warmed (a request the time cap left empty, finished in idle time): asked again only in insert mode,
+  -- at that place, with the text unchanged
+  local uri = vim.uri_from_bufnr(buf)
+  local function warmed_at(line, character, version)
+    cursor.on_warmed({ uri = uri, version = version, position = { line = line, character = character } })
+  end
+  local version = vim.lsp.util.buf_versions[buf]
+  local r0, c0 = unpack(vim.api.nvim_win_get_cursor(0))
+  warmed_at(r0 - 1, c0, version)
+  H.eq(nil, cursor.asked_again, "not in normal mode")
+  vim.cmd("startinsert")
+  H.sleep(50)
+  local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+  warmed_at(row - 2, col, version)
+  warmed_at(row - 1, col, version + 1)
+  H.eq(nil, cursor.asked_again, "not for another place or another version of the text")
+  warmed_at(row - 1, col, version)
+  H.eq(1, cursor.asked_again, "asked again where the cursor still is")
 end)

@@ -42,3 +42,22 @@ export class CursorRest {
     this.timer = undefined;
   }
 }
+
+export const WARMED_NOTIFICATION = "offgrid/warmed";
+
+export interface Warmed {
+  uri: string;
+  version: number;
+  position: { line: number; character: number };
+}
+
+/** After offgrid/warmed (a request the time cap left empty has been finished in idle time): ask again only if
+ * the cursor is still where that request was and the text has not changed since. */
+export function askAgain(warmed: Warmed, here: { uri: string; version: number; line: number; character: number }) {
+  return (
+    warmed.uri === here.uri &&
+    warmed.version === here.version &&
+    warmed.position?.line === here.line &&
+    warmed.position?.character === here.character
+  );
+}

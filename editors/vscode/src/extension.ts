@@ -2,7 +2,7 @@
 import * as vscode from "vscode";
 import { LanguageClient } from "vscode-languageclient/node";
 import { askRewrite, pickCodeAction, RewriteTarget, selectionTarget } from "./commands";
-import { CURSOR_NOTIFICATION, CursorRest } from "./cursorRest";
+import { askAgain, CURSOR_NOTIFICATION, CursorRest, Warmed, WARMED_NOTIFICATION } from "./cursorRest";
 import { findServerCommand, systemLookup } from "./python";
 import { createClient } from "./server";
 import { enabledFor, OffgridConfig, readConfig, RESTART_KEYS } from "./settings";
@@ -51,6 +51,21 @@ async function start(output: vscode.LogOutputChannel): Promise<void> {
   client.onNotification("offgrid/metrics", (m: Metrics) => {
     statusItem?.update({ last: m });
     refreshing.answered();
+  });
+  client.onNotification(WARMED_NOTIFICATION, (w: Warmed) => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || !client || !editor.selection.isEmpty) {
+      return;
+    }
+    const here = {
+      uri: client.code2ProtocolConverter.asUri(editor.document.uri),
+      version: editor.document.version,
+      line: editor.selection.active.line,
+      character: editor.selection.active.character,
+    };
+    if (askAgain(w, here)) {
+      void vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
+    }
   });
   statusItem?.update({ status: { state: "starting" } });
   try {

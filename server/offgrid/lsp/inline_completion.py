@@ -17,6 +17,7 @@ from offgrid.lsp.notices import model_file_notice, remote_answered, remote_faile
 from offgrid.lsp.positions import column_to_utf16, line_starts
 from offgrid.lsp.prefetch import adopt_prefetch, prefetch
 from offgrid.lsp.state import OffgridServer
+from offgrid.lsp.warm import finish_capped
 
 log = logging.getLogger(__name__)
 METRICS_NOTIFICATION = "offgrid/metrics"
@@ -122,10 +123,15 @@ async def _answer(ls: OffgridServer, doc: Document, req: CompletionRequest, offs
 
 
 async def _from_model(ls: OffgridServer, doc: Document, req: CompletionRequest, offset: int, t0: float) -> list[Shown]:
+    version = doc.version
     suggestion = await _run(ls, req)
     model_file_notice(ls)
     if suggestion is None:
         return []
+    capped = suggestion.generation is not None and suggestion.generation.stop_reason == "prompt_time"
+    if capped and doc.version == version and ls.documents.get(doc.uri) is doc:
+        character = column_to_utf16(req.text[offset - req.column : offset], req.column)
+        finish_capped(ls, req, version, types.Position(req.line, character))
     if suggestion.generation is not None and suggestion.generation.round_trip_ms is not None:
         remote_answered(ls)
     _publish(ls, _metrics(doc.uri, suggestion, t0))

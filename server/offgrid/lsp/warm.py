@@ -1,8 +1,12 @@
-"""offgrid/cursor: the editor says where the cursor rests (a file opened or focused, a jump, a search result), and
-the prompt there is evaluated in idle time, so the first keystroke at that place pays only for what it changed.
+"""Warm-ups in idle time, so the next keystroke at a place pays only for what it changed:
 
-Params: {"textDocument": {"uri": ...}, "position": {"line": ..., "character": ...}} (the client's position
-encoding). Both shims send it after the cursor has rested briefly; a client that never sends it loses nothing.
+- offgrid/cursor: the editor says where the cursor rests (a file opened or focused, a jump, a search result), and
+  the prompt there is evaluated. Params: {"textDocument": {"uri": ...}, "position": {"line": ..., "character":
+  ...}} (the client's position encoding). Both shims send it after the cursor has rested briefly; a client that
+  never sends it loses nothing.
+- a request that promptTimeMs stopped (answered empty) has its prompt finished the same way; then offgrid/warmed
+  ({"uri", "version", "position"}) tells the editor, which asks again if its cursor is still there (the shims
+  do), so the suggestion comes without another keystroke.
 """
 
 import asyncio
@@ -75,3 +79,26 @@ def _warm(ls: OffgridServer, place: Place) -> None:
         uri=doc.uri,
     )
     host.submit_warm(req)
+
+
+WARMED_NOTIFICATION = "offgrid/warmed"
+
+
+def finish_capped(ls: OffgridServer, req: CompletionRequest, version: int, position: Any) -> None:
+    """The request for `req` hit promptTimeMs: finish its prompt in idle time, then tell the editor."""
+    host = ls.host
+    if not ls.settings.completion.warm or host is None or host.completer is None:
+        return
+    job = host.submit_warm(req)
+    loop = asyncio.get_running_loop()
+    where = {"line": position.line, "character": position.character}
+
+    def done(_f: object) -> None:  # on the model's thread
+        if job.future.cancelled() or job.future.exception() is not None:
+            return
+        gen = job.future.result()
+        if gen is not None and gen.stop_reason != "cancelled":
+            params = {"uri": req.uri, "version": version, "position": where}
+            loop.call_soon_threadsafe(ls.protocol.notify, WARMED_NOTIFICATION, params)
+
+    job.future.add_done_callback(done)

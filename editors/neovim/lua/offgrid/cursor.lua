@@ -40,6 +40,31 @@ local function moved(args)
   end))
 end
 
+--- The server finished, in idle time, the prompt of a request its time cap left empty: if the cursor is still
+--- where that request was, in insert mode and the text unchanged, ask again (the answer is quick now).
+---@param result { uri: string, version: integer, position: { line: integer, character: integer } }
+function M.on_warmed(result)
+  local buf = vim.api.nvim_get_current_buf()
+  local client = vim.lsp.get_clients({ bufnr = buf, name = "offgrid" })[1]
+  if not client or type(result) ~= "table" or vim.api.nvim_get_mode().mode:sub(1, 1) ~= "i" then
+    return
+  end
+  local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  local version = vim.lsp.util.buf_versions[buf]
+  local p = result.position or {}
+  if params.textDocument.uri ~= result.uri or version ~= result.version then
+    return
+  end
+  if p.line ~= params.position.line or p.character ~= params.position.character then
+    return
+  end
+  if require("offgrid.config").builtin_inline() then
+    return -- Neovim 0.12's own inline completion has no call that only asks (get() accepts)
+  end
+  M.asked_again = (M.asked_again or 0) + 1
+  require("offgrid.inline").request()
+end
+
 --- Follow the cursor in `buf` (called when offgrid attaches to it).
 ---@param buf integer
 function M.attach(buf)

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { CursorPlace, CursorRest } from "../cursorRest";
+import { askAgain, CursorPlace, CursorRest } from "../cursorRest";
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const at = (line: number, character: number): CursorPlace => ({ uri: "file:///a.py", line, character });
@@ -25,4 +25,13 @@ test("only a place the cursor rests at is sent, once", async () => {
   rest.dispose(); // stopped before it rested: never sent
   await wait(50);
   assert.equal(sent.length, 2);
+});
+
+test("after offgrid/warmed the editor asks again only where the capped request was, on the same text", () => {
+  const warmed = { uri: "file:///a.py", version: 4, position: { line: 3, character: 8 } };
+  const here = { uri: "file:///a.py", version: 4, line: 3, character: 8 };
+  assert.ok(askAgain(warmed, here));
+  assert.ok(!askAgain(warmed, { ...here, version: 5 }));
+  assert.ok(!askAgain(warmed, { ...here, character: 9 }));
+  assert.ok(!askAgain(warmed, { ...here, uri: "file:///b.py" }));
 });
