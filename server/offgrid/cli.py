@@ -1,6 +1,7 @@
 """The `offgrid` command: serve, complete, doctor, fetch."""
 
 import argparse
+import json
 import logging
 import sys
 from pathlib import Path
@@ -46,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
 
     doctor = sub.add_parser("doctor", help="check that completions can work here")
     doctor.add_argument("--model", help=model_help)
+    doctor.add_argument(
+        "--settings", type=Path, help="a JSON file of offgrid settings (as an editor sends them) to check with"
+    )
     _remote_args(doctor)
 
     bench = sub.add_parser("bench", help="measure offgrid (prints figures)")
@@ -170,7 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "doctor":
         from offgrid.commands.doctor import run_doctor
 
-        return run_doctor(args.model, _remote_settings(args))
+        options = _settings_file(args.settings) if args.settings else {}
+        if options is None:
+            return 2
+        return run_doctor(args.model, options | _remote_settings(args))
     if args.command == "bench" and args.bench == "consistency":
         from offgrid.bench.consistency import run_bench_consistency
 
@@ -248,6 +255,19 @@ def main(argv: list[str] | None = None) -> int:
     from offgrid.commands.fetch import run_fetch
 
     return run_fetch(args.preset)
+
+
+def _settings_file(path: Path) -> dict[str, Any] | None:
+    """The settings in a JSON file, or None (with a message) when it cannot be read as a JSON object."""
+    try:
+        options = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        print(f"offgrid: cannot read the settings file {path}: {e}", file=sys.stderr)
+        return None
+    if not isinstance(options, dict):
+        print(f"offgrid: the settings file {path} must hold a JSON object", file=sys.stderr)
+        return None
+    return options
 
 
 def _remote_settings(args: argparse.Namespace) -> dict[str, Any]:

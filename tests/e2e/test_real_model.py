@@ -1,6 +1,7 @@
 """What a user sees, with the real Qwen2.5-Coder-0.5B model (and SmolLM2 for models without FIM)."""
 
 import asyncio
+import json
 import subprocess
 import sys
 
@@ -110,6 +111,17 @@ def test_doctor_reports_fim_and_readiness(qwen_model, smollm_model, tmp_path):
     bad.write_text("not a model")
     run = run_cli("doctor", "--model", str(bad))
     assert run.returncode == 1 and run.stdout.strip().splitlines()[-1].startswith("NOT READY")
+
+
+def test_doctor_checks_the_settings_an_editor_would_send(qwen_model, tmp_path):
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps({"model": str(qwen_model), "engine": {"contextSize": 2048}}))
+    run = run_cli("doctor", "--settings", str(settings))
+    assert run.returncode == 0 and "READY" in run.stdout, run.stdout + run.stderr
+    assert [ln.split()[-1] for ln in run.stdout.splitlines() if ln.startswith("context size")] == ["2048"]
+    settings.write_text("[1]")
+    run = run_cli("doctor", "--settings", str(settings))
+    assert run.returncode == 2 and "must hold a JSON object" in run.stderr
 
 
 async def test_preset_download_shows_work_done_progress(tmp_path):
