@@ -140,6 +140,9 @@ def _parser() -> argparse.ArgumentParser:
     qual.add_argument("--no-context", action="store_true", help="complete without the context service")
     qual.add_argument("--seed", type=int, default=1, help="the order the tasks are opened in")
     qual.add_argument("--split", default="all", choices=("all", "dev", "held-out"), help="even or odd problems")
+    qual.add_argument(
+        "--offset", type=float, default=0.0, help="with --limit: pick other tasks, this share of a step on (0 to 1)"
+    )
     qual.add_argument("--json", action="store_true")
 
     act = bench_sub.add_parser("actions", help="how long a completion waits while a code action runs")
@@ -228,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             not args.no_context,
             args.seed,
             args.split,
+            args.offset,
         )
     if args.command == "bench" and args.bench == "soak":
         from offgrid.bench.soak import run_bench_soak

@@ -68,11 +68,12 @@ def default_data_dir() -> Path:
     return Path("../shared/bench-data/human-eval-infilling")
 
 
-def spread(items: list, limit: int | None) -> list:
-    """`limit` items spread evenly over `items` (all of them without a limit)."""
+def spread(items: list, limit: int | None, offset: float = 0.0) -> list:
+    """`limit` items spread evenly over `items` (all of them without a limit); `offset` (0 to 1) moves every pick
+    that share of a step on, so another offset picks other items (tasks not looked at before)."""
     if limit is None or limit >= len(items):
         return items
-    return [items[i * len(items) // limit] for i in range(limit)]
+    return [items[int((i + offset) * len(items) / limit)] for i in range(limit)]
 
 
 def load_tasks(data_dir: Path, subset: str, limit: int | None) -> list[Task]:

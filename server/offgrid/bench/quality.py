@@ -138,6 +138,7 @@ def run_bench_quality(
     context: bool = True,
     seed: int = 1,
     split: str = "all",
+    offset: float = 0.0,
 ) -> int:
     """Run the benchmark and print the table (or JSON); 0 on success."""
     quiet_llama(False)
@@ -151,7 +152,7 @@ def run_bench_quality(
     out = details.open("w", encoding="utf-8") if details is not None else None  # written as it goes
     try:
         for subset in subsets:
-            tasks = spread([t for t in load_tasks(data_dir, subset, None) if in_split(t, split)], limit)
+            tasks = spread([t for t in load_tasks(data_dir, subset, None) if in_split(t, split)], limit, offset)
             random.Random(seed).shuffle(tasks)  # a user moving between unrelated files
             sides = {name: Side() for name in (*completers, "plain")}
             for i, task in enumerate(tasks, 1):

@@ -5,6 +5,7 @@ text to. Each returns its earliest cut, so the same rules can also trim a finish
 """
 
 import difflib
+import re
 from collections.abc import Callable, Iterator
 
 from offgrid.complete.postprocess.context import CLOSERS, OPENERS, PostContext, indentation
@@ -149,10 +150,23 @@ def _goes_on(line: str, level: int, following: str | None) -> bool:
     return _continues(line) or _heads_following(line, level, following)
 
 
+# `s_list = []`, `total: int = 0`, `let n = 0;`, `n := 0`: a name given a value (not `==`, `<=`, `+=`)
+_ASSIGNMENT = re.compile(r"^(?:(?:let|const|var|auto)\s+)?[A-Za-z_][\w.]*(?:\s*:\s*[^=]+)?\s*:?=(?!=)")
+
+
+def _sets_up(line: str) -> bool:
+    """An assignment that prepares what follows (`s_list = []` before the loop that fills it), not a jump that
+    makes the code below dead, a call or clause that competes with it, or a block header."""
+    s = line.strip()
+    return bool(_ASSIGNMENT.match(s)) and not s.endswith(INDENTING_OPENERS)
+
+
 def fills_the_gap(ctx: PostContext) -> StopRule:
     """On a blank line above code that goes on at a shallower level (the end of an inner block), stop before a
     line back at that level: the code after the cursor already goes on there, and what the model writes at that
     level competes with it (HumanEval: `return y`, then an invented `return -1` above the function's real rest).
+    One assignment there may set up the code below (HumanEval 101 with the 1.5B: `return []` ends the
+    `if`, then `s_list = []` before the loop that fills it); a second line at that level is cut.
     """
     typed = ctx.typed
     following = _next_code_line(ctx)
@@ -164,9 +178,13 @@ def fills_the_gap(ctx: PostContext) -> StopRule:
         lines = [(o, ln) for o, ln in _complete_lines(typed, text) if ln.strip()]
         if not lines or indentation(lines[0][1]) <= level:
             return None
+        set_up = False
         for offset, line in lines[1:]:
-            if indentation(line) <= level:
+            if indentation(line) > level:
+                continue
+            if set_up or indentation(line) < level or not _sets_up(line):
                 return _cut_before(offset)
+            set_up = True
         return None
 
     return rule
@@ -257,6 +275,8 @@ def opens_following(ctx: PostContext) -> StopRule:
                 continue
             if not (line.rstrip().endswith(INDENTING_OPENERS) and indentation(following) > indentation(line)):
                 continue
+            if indentation(following) - indentation(line) > _INDENT_STEP:
+                continue  # the code below is two levels deeper: a header for it is still to come (HumanEval 147)
             # a clause after the end of a deeper block the model wrote may write its own body (HumanEval 119:
             # `else:` after the `if` body); first in the suggestion, the code below is its body (132: `elif ...:`)
             deeper_before = any(indentation(ln) > indentation(line) for _, ln in lines[:k])

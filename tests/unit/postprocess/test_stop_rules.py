@@ -176,3 +176,26 @@ def test_code_below_that_goes_on_with_a_clause_is_no_header_s_body():
     # not its header: the `if` that the `elif` goes on with is still to come
     rule = opens_following(ctx_of("def f(lst):\n║\n        elif i % 4 == 0:\n            r.append(1)\n"))
     assert rule("    r = []\n    for i in range(len(lst)):\n        if i % 3 == 0:\n") is None
+
+
+def test_one_assignment_at_the_following_level_may_set_up_the_code_below():
+    from offgrid.complete.postprocess.context import make_context
+    from offgrid.complete.stop_rules import fills_the_gap
+
+    # HumanEval 101 (held out, 1.5B): `return []` ends the `if`, `s_list = []` comes before the loop that fills it
+    before = "def words(s):\n    if not s:\n"
+    after = "\n    for letter in s:\n        s_list.append(letter)\n"
+    rule = fills_the_gap(make_context(before, after, "python", "multi"))
+    assert rule("        return []\n    s_list = []\n") is None
+    assert rule("        return []\n    s_list = []\n    n = 0\n") == len("        return []\n    s_list = []")
+    assert rule("        return []\n    return None\n") == len("        return []")  # a second answer
+    assert rule("        return []\n    total == 0\n") == len("        return []")  # not an assignment
+
+
+def test_a_header_two_levels_above_the_code_below_is_not_its_header():
+    from offgrid.complete.stop_rules import opens_following
+
+    # HumanEval 147 (held out, 1.5B): `for j ...:` then `for k ...:`, whose body the code below is
+    rule = opens_following(ctx_of("def f(n):\n    for i in range(n):\n        ║\n                c += 1\n"))
+    text = "for j in range(i + 1, n):\n            for k in range(j + 1, n):\n"
+    assert rule(text) == len(text) - 1
