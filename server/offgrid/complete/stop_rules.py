@@ -166,7 +166,8 @@ def fills_the_gap(ctx: PostContext) -> StopRule:
     line back at that level: the code after the cursor already goes on there, and what the model writes at that
     level competes with it (HumanEval: `return y`, then an invented `return -1` above the function's real rest).
     One assignment there may set up the code below (HumanEval 101 with the 1.5B: `return []` ends the
-    `if`, then `s_list = []` before the loop that fills it); a second line at that level is cut.
+    `if`, then `s_list = []` before the loop that fills it); a second line at that level is cut. Where the code
+    below is a clause (`elif gpa > 0.7:`), the clauses of its chain before it may come (HumanEval 81).
     """
     typed = ctx.typed
     following = _next_code_line(ctx)
@@ -179,8 +180,9 @@ def fills_the_gap(ctx: PostContext) -> StopRule:
         if not lines or indentation(lines[0][1]) <= level:
             return None
         set_up = False
+        chain = _continues(following)  # the code below is a clause itself: earlier clauses of its chain may come
         for offset, line in lines[1:]:
-            if indentation(line) > level:
+            if indentation(line) > level or (chain and indentation(line) == level and _continues(line)):
                 continue
             if set_up or indentation(line) < level or not _sets_up(line):
                 return _cut_before(offset)
@@ -222,9 +224,12 @@ def _targets(ctx: PostContext) -> list[str]:
 
 
 def _rewrites(line: str, target: str) -> bool:
-    """`line` is a variation of `target`: same indentation and first word, and mostly the same text."""
+    """`line` is a variation of `target`: same indentation and first word, and mostly the same text. Clauses of
+    one chain (`elif gpa > 1.7:` above `elif gpa > 0.7:`) are alike by nature, not rewrites."""
     a, b = line.strip(), target.strip()
     if indentation(line) != indentation(target) or len(a) < _DISTINCTIVE_CHARS or a.split()[0] != b.split()[0]:
+        return False
+    if _continues(line) and _continues(target):
         return False
     return difflib.SequenceMatcher(None, a, b).ratio() >= _SIMILAR
 
@@ -277,16 +282,38 @@ def opens_following(ctx: PostContext) -> StopRule:
                 continue
             if indentation(following) - indentation(line) > _INDENT_STEP:
                 continue  # the code below is two levels deeper: a header for it is still to come (HumanEval 147)
-            # a clause after the end of a deeper block the model wrote may write its own body (HumanEval 119:
-            # `else:` after the `if` body); first in the suggestion, the code below is its body (132: `elif ...:`)
-            deeper_before = any(indentation(ln) > indentation(line) for _, ln in lines[:k])
-            if not (_continues(line) and deeper_before):
+            # a clause may write its own body (HumanEval 119: `else:` after the `if` body, then the header of the
+            # code below); first in the suggestion, whether the code below is its body is known only at the end
+            # (clause_left_open)
+            if not _continues(line):
                 return offset + len(line)
             if k + 1 < len(lines) and indentation(lines[k + 1][1]) <= indentation(line):
                 return offset + len(line)
         return None
 
     return rule
+
+
+def clause_left_open(ctx: PostContext, text: str) -> int | None:
+    """For a finished suggestion: one that starts with a clause whose body could be the code below (`elif x:`
+    above deeper code) and does not end with the header of a later clause or block for that code is cut after
+    its first line: the code below is that clause's body (HumanEval 132: `elif string[i] == ']':` above
+    `cnt -= 1`). An `elif` ladder that ends with the header whose body follows is kept whole (81)."""
+    following = _next_code_line(ctx)
+    if following is None or ctx.typed.strip() or _continues(following):
+        return None
+    lines = [(o, ln) for o, ln in _complete_lines(ctx.typed, text + "\n") if ln.strip()]
+    if len(lines) < 2:
+        return None
+    first = lines[0][1]
+    if not (_continues(first) and first.rstrip().endswith(INDENTING_OPENERS)):
+        return None
+    if not 0 < indentation(following) - indentation(first) <= _INDENT_STEP:
+        return None
+    last = lines[-1][1]
+    if indentation(last) == indentation(first) and last.rstrip().endswith(INDENTING_OPENERS):
+        return None
+    return lines[0][0] + len(first)
 
 
 # special tokens of the FIM families, as text: a model that writes one has left the middle

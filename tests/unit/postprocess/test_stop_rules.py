@@ -155,9 +155,17 @@ def test_a_header_leaves_the_block_when_the_code_below_is_not_its_body():
 def test_a_clause_first_in_the_suggestion_ends_it_when_the_code_below_is_its_body():
     from offgrid.complete.stop_rules import opens_following
 
-    # HumanEval 132 (dev, 0.5B): the hole is `elif string[i] == ']':` above its body
-    rule = opens_following(ctx_of("for i in s:\n    if a:\n        b()\n    ║\n        cnt -= 1\n"))
-    assert rule("elif c == ']':\n        if d:\n") == len("elif c == ']':")
+    from offgrid.complete.stop_rules import clause_left_open
+
+    # HumanEval 132 (dev, 0.5B): the hole is `elif string[i] == ']':` above its body; the model writes a body of
+    # its own, and at the end the suggestion is cut back to the clause
+    ctx = ctx_of("for i in s:\n    if a:\n        b()\n    ║\n        cnt -= 1\n")
+    assert opens_following(ctx)("elif c == ']':\n        if d:\n") is None  # the end decides
+    text = "elif c == ']':\n        if d:\n            e()"
+    assert clause_left_open(ctx, text) == len("elif c == ']':")
+    # HumanEval 81 (1.5B): an `elif` ladder that ends with the clause whose body is the code below is kept
+    ladder = "elif c == 'x':\n        n += 1\n    elif c == 'y':"
+    assert clause_left_open(ctx, ladder) is None
 
 
 def test_opens_following_lets_a_clause_write_its_own_body():
@@ -199,3 +207,16 @@ def test_a_header_two_levels_above_the_code_below_is_not_its_header():
     rule = opens_following(ctx_of("def f(n):\n    for i in range(n):\n        ║\n                c += 1\n"))
     text = "for j in range(i + 1, n):\n            for k in range(j + 1, n):\n"
     assert rule(text) == len(text) - 1
+
+
+def test_the_clauses_of_a_chain_may_come_before_the_clause_below():
+    from offgrid.complete.postprocess.context import make_context
+    from offgrid.complete.stop_rules import fills_the_gap
+
+    # HumanEval 81 (1.5B): the code below is `elif gpa > 0.7:`; the middle goes on with the elifs before it
+    before = "def grade(gpa):\n    if gpa > 2.0:\n"
+    after = "\n    elif gpa > 0.7:\n        g = 'D'\n"
+    ctx = make_context(before, after, "python", "multi")
+    text = "        g = 'C+'\n    elif gpa > 1.7:\n        g = 'C'\n"
+    assert fills_the_gap(ctx)(text) is None
+    assert repeats_suffix(ctx)(text) is None  # alike, but not a rewrite of the clause below

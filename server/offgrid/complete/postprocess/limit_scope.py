@@ -5,8 +5,13 @@ from offgrid.complete.postprocess.context import Candidate, PostContext
 
 
 def limit_scope(candidate: Candidate, ctx: PostContext) -> Candidate:
-    """One line in single-line mode; in multi-line mode, no further than the end of the cursor's block.
-    The text is finished, so its last line counts as complete (the rules wait for a line's newline)."""
+    """One line in single-line mode; in multi-line mode, no further than the end of the cursor's block, and no
+    clause left without the header its code below needs (stop_rules.clause_left_open). The text is finished,
+    so its last line counts as complete (the rules wait for a line's newline)."""
     text = candidate.text
     cut = stop_rules.stop_rule(ctx)(text + "\n")
-    return candidate if cut is None or cut >= len(text) else candidate.with_text(text[:cut])
+    if cut is not None and cut < len(text):
+        text = text[:cut]
+    if ctx.multiline and (left_open := stop_rules.clause_left_open(ctx, text)) is not None:
+        text = text[:left_open]
+    return candidate if text == candidate.text else candidate.with_text(text)
