@@ -153,9 +153,7 @@ def test_a_header_leaves_the_block_when_the_code_below_is_not_its_body():
 
 
 def test_a_clause_first_in_the_suggestion_ends_it_when_the_code_below_is_its_body():
-    from offgrid.complete.stop_rules import opens_following
-
-    from offgrid.complete.stop_rules import clause_left_open
+    from offgrid.complete.stop_rules import clause_left_open, opens_following
 
     # HumanEval 132 (dev, 0.5B): the hole is `elif string[i] == ']':` above its body; the model writes a body of
     # its own, and at the end the suggestion is cut back to the clause
@@ -220,3 +218,16 @@ def test_the_clauses_of_a_chain_may_come_before_the_clause_below():
     text = "        g = 'C+'\n    elif gpa > 1.7:\n        g = 'C'\n"
     assert fills_the_gap(ctx)(text) is None
     assert repeats_suffix(ctx)(text) is None  # alike, but not a rewrite of the clause below
+
+
+def test_a_newline_first_at_the_end_of_a_typed_line_goes_on_below():
+    # HumanEval random spans (1.5B): the model ends the typed line and writes the lines below; one line mode
+    # would cut at that first newline and show nothing
+    ctx = ctx_of("def f(n):\n    for i in range(n):\n        if i % 2 == 1 and p(i):║\n            even += 1\n")
+    ctx = type(ctx)(ctx.before, ctx.after, ctx.language, False, ctx.echoes)  # one line mode, as the tree says
+    rule = stop_rule(ctx)
+    assert rule(" or q(i):\n            z()\n") == len(" or q(i):")  # not starting with a newline: one line
+    # HumanEval 107: the `if` body, then the `elif` whose body is the code below, where that code starts
+    text = "\n            odd += 1\n        elif i % 2 == 0 and p(i):\n            even += 1\n"
+    assert text[: rule(text)] == "\n            odd += 1\n        elif i % 2 == 0 and p(i):"
+    assert rule("\n            odd += 1\n    total = 0\n") == len("\n            odd += 1")  # the block ends
