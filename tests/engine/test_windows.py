@@ -71,3 +71,14 @@ def test_other_documents_windows_are_evicted_by_least_recent_use(engine_of):
     gen(engine, HERE, slot="d")  # the fifth window: a's oldest (HERE) goes
     assert len(engine.pool.windows("a")) == 1
     assert gen(engine, THERE + "\n", slot="a").n_reused > 0
+
+
+def test_a_window_stopped_part_way_through_the_prompt_is_the_one_to_go_on_in(engine_of):
+    engine = engine_of(2)
+    long = HERE * 3
+    prompt = tuple(engine.model.tokenize(long))
+    part = engine.generate(GenerationRequest(prompt=prompt[: len(prompt) // 3], slot="doc", max_tokens=0))
+    assert part.n_evaluated == len(prompt) // 3  # a warm-up that a keystroke stopped a third of the way
+    rest = engine.generate(GenerationRequest(prompt=prompt, slot="doc", max_tokens=2))
+    assert rest.n_reused >= len(prompt) // 3 - 1, rest  # it goes on from there, not in a new window
+    assert len(engine.pool.windows("doc")) == 1

@@ -104,15 +104,18 @@ class LlamaEngine:
         self._decode(seq, prompt, len(cached), len(prompt), logits_last=True)
 
     def _pick_window(self, seqs: list[int], prompt: list[int], shift: bool) -> int | None:
-        """The slot's window that can reuse at least half of `prompt` (the most recent first: the usual keystroke
-        costs one plan), else None: the cursor went somewhere new, and the window it left stays for its return."""
+        """The slot's window that can reuse at least half of `prompt`, or nearly all it holds (a warm-up or a
+        time-capped request stopped part-way through this prompt), the most recent first (the usual keystroke
+        costs one plan); else None: the cursor went somewhere new, and the window it left stays for its return."""
         if self.reuse == "none":
             return seqs[0]
         for seq in seqs:
-            if not self.pool.tokens[seq]:
+            cached = self.pool.tokens[seq]
+            if not cached:
                 return seq  # an emptied window is as good as a new one
-            plan = plan_reuse(self.pool.tokens[seq], prompt, self.min_chunk, shift)
-            if 2 * (plan.n_prefix + plan.n_shifted) >= len(prompt):
+            plan = plan_reuse(cached, prompt, self.min_chunk, shift)
+            reused = plan.n_prefix + plan.n_shifted
+            if 2 * reused >= len(prompt) or 10 * reused >= 9 * len(cached):
                 return seq
         return None
 
