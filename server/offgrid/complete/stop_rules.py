@@ -255,12 +255,15 @@ def repeats_suffix(ctx: PostContext) -> StopRule:
     def rule(text: str) -> int | None:
         if not targets:
             return None
-        for n, (offset, line) in enumerate(_complete_lines(typed, text)):
+        later = False  # past the suggestion's first line (the typed line counts when text was written on it)
+        for offset, line in _complete_lines(typed, text):
             if offset < 0 and typed.strip():
-                continue  # the user's own line
+                later = offset + len(line) > 0  # the user's own line; a first newline leaves it as typed
+                continue
             code = _without_comment(line, marker)
-            if code == targets[0] or (n > 0 and (code in targets or _rewrites(line, targets[0]))):
+            if code == targets[0] or (later and (code in targets or _rewrites(line, targets[0]))):
                 return _cut_before(offset) if offset > 0 else 0
+            later = True
         return None
 
     return rule

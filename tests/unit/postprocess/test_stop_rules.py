@@ -231,3 +231,12 @@ def test_a_newline_first_at_the_end_of_a_typed_line_goes_on_below():
     text = "\n            odd += 1\n        elif i % 2 == 0 and p(i):\n            even += 1\n"
     assert text[: rule(text)] == "\n            odd += 1\n        elif i % 2 == 0 and p(i):"
     assert rule("\n            odd += 1\n    total = 0\n") == len("\n            odd += 1")  # the block ends
+
+
+def test_after_a_newline_first_the_first_line_below_is_the_suggestion_s_first():
+    # HumanEval 159 (1.5B, random span): the typed `if` line ends as typed; the `return` below it is like the
+    # `return` further down, and being the first line of the suggestion it is not a rewrite of it
+    ctx = ctx_of("def eat(n, need, rest):\n    if need <= rest:║\n        return [n + rest, 0]\n")
+    rule = repeats_suffix(ctx)
+    assert rule("\n        return [n + rest, 1]\n    else:\n") is None
+    assert rule(":\n        x = 1\n        return [n + rest, 0]\n") is not None  # a later line still is
