@@ -284,10 +284,9 @@ def opens_following(ctx: PostContext) -> StopRule:
         for k, (offset, line) in enumerate(lines):
             if offset + len(line) <= 0:  # nothing generated on it yet
                 continue
-            if not (line.rstrip().endswith(INDENTING_OPENERS) and indentation(following) > indentation(line)):
+            # (two levels deeper, the code below still needs a header between: not this one, HumanEval 147)
+            if not _heads_following(line, indentation(line), following):
                 continue
-            if indentation(following) - indentation(line) > _INDENT_STEP:
-                continue  # the code below is two levels deeper: a header for it is still to come (HumanEval 147)
             # a clause may write its own body (HumanEval 119: `else:` after the `if` body, then the header of the
             # code below); first in the suggestion, whether the code below is its body is known only at the end
             # (clause_left_open)
@@ -306,15 +305,13 @@ def clause_left_open(ctx: PostContext, text: str) -> int | None:
     its first line: the code below is that clause's body (HumanEval 132: `elif string[i] == ']':` above
     `cnt -= 1`). An `elif` ladder that ends with the header whose body follows is kept whole (81)."""
     following = _next_code_line(ctx)
-    if following is None or ctx.typed.strip() or _continues(following):
+    if following is None or ctx.typed.strip():
         return None
     lines = [(o, ln) for o, ln in _complete_lines(ctx.typed, text + "\n") if ln.strip()]
     if len(lines) < 2:
         return None
     first = lines[0][1]
-    if not (_continues(first) and first.rstrip().endswith(INDENTING_OPENERS)):
-        return None
-    if not 0 < indentation(following) - indentation(first) <= _INDENT_STEP:
+    if not (_continues(first) and _heads_following(first, indentation(first), following)):
         return None
     last = lines[-1][1]
     if indentation(last) == indentation(first) and last.rstrip().endswith(INDENTING_OPENERS):
