@@ -3,18 +3,14 @@
 import sys
 
 from offgrid.errors import OffgridError
-from offgrid.models.presets import AUTO_PRESET
 from offgrid.models.progress import TerminalProgress
-from offgrid.models.resolve import fetch_preset, preset_named
+from offgrid.models.resolve import fetch_preset, preset_named, without_auto
 
 
 def run_fetch(name: str) -> int:
-    if name == AUTO_PRESET:  # what the server would load here with the default settings
-        from offgrid.models.auto import auto_choice
-
-        choice = auto_choice()
-        print(choice.reason, file=sys.stderr)
-        name = choice.preset
+    name, reason = without_auto(name)  # "auto": what the server would load here with the default settings
+    if reason is not None:
+        print(reason, file=sys.stderr)
     progress = TerminalProgress()
     try:
         path = fetch_preset(preset_named(name), progress)

@@ -71,14 +71,21 @@ def _clause(e: Exception) -> str:
     return str(e).strip().rstrip(".")
 
 
+def without_auto(model: str, gpu_layers: int = -1) -> tuple[str, str | None]:
+    """The model choice with "auto" made (the preset for this machine), and the reason when it was "auto"."""
+    if model != AUTO_PRESET:
+        return model, None
+    from offgrid.models.auto import auto_choice
+
+    choice = auto_choice(gpu_layers != 0)
+    return choice.preset, choice.reason
+
+
 def resolve_model(model: str, progress: Progress, gpu_layers: int = -1) -> Path:
     """A GGUF path as given, or a preset name ("auto": the one for this machine) fetched into the cache."""
-    if model == AUTO_PRESET:
-        from offgrid.models.auto import auto_choice
-
-        choice = auto_choice(gpu_layers != 0)
-        log.info("%s", choice.reason)
-        model = choice.preset
+    model, reason = without_auto(model, gpu_layers)
+    if reason is not None:
+        log.info("%s", reason)
     if model in PRESETS:
         return fetch_preset(PRESETS[model], progress)
     path = Path(model).expanduser()
