@@ -4,7 +4,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from offgrid.engine.generation import GenerationRequest
+from offgrid.engine.generation import GenerationRequest, SoftCut
 from offgrid.engine.model import Model
 from offgrid.errors import ModelError
 
@@ -161,3 +161,14 @@ def test_prompt_pieces_shrink_on_a_slow_machine_unless_fixed_for_benchmarks(tiny
     finally:
         eng.close()
         model.close()
+
+
+def test_a_held_stop_rule_cut_applies_when_the_model_goes_on(engine):
+    # the tiny model never ends by itself within 20 tokens here: the soft cut at the 3rd character applies,
+    # after the grace's tokens were generated
+    rule = lambda t: SoftCut(2) if len(t) >= 3 else None  # noqa: E731
+    plain = gen(engine, prompt_of(engine, "q"), slot="b", max_tokens=40, stop=rule)
+    held = gen(engine, prompt_of(engine, "q"), slot="c", max_tokens=40, stop=rule, end_grace=5)
+    assert plain.stop_reason == held.stop_reason == "stop_rule"
+    assert held.text == plain.text
+    assert held.n_generated == plain.n_generated + 6

@@ -7,6 +7,12 @@ from dataclasses import dataclass
 StopRule = Callable[[str], int | None]
 
 
+class SoftCut(int):
+    """A stop rule's cut that guesses where the answer ends (from the code's structure, say): it is held for the
+    request's `end_grace` tokens, and a model that ends the text itself within them keeps the longer text. A
+    plain int is a cut that always applies."""
+
+
 @dataclass(frozen=True)
 class GenerationRequest:
     """One generation: a prompt of token ids for a cache slot (a document), and its budgets."""
@@ -23,6 +29,8 @@ class GenerationRequest:
     # On a cancel, finish the prompt piece being decoded: the next request for this slot shares it. Work that no
     # next request continues (speculation, actions) stops mid-piece instead, so the request waits for nothing.
     finish_piece: bool = False
+    # Tokens the model may go on past a soft cut of the stop rule (HeldStop): 0 stops at once.
+    end_grace: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,33 @@ class Generation:
     server_ms: float | None = None  # remote backends: the server's own prompt + generation time, when it says
 
 
+class HeldStop:
+    """A stop rule applied to the text as it grows, its first soft cut held for `grace` more tokens: a model
+    that ends the text itself within them meant the longer answer, which is kept whole. Rules that guess the end of a
+    block from its structure cut right answers of a model that ends its middles well (Qwen2.5-Coder-1.5B on
+    HumanEval multi-line: 45% of tasks pass cut by the rules, 65% with its own end), and a model that does not
+    end (the 0.5B runs on into test code) is still cut where the rule said."""
+
+    def __init__(self, rule: StopRule | None, grace: int = 0) -> None:
+        self.rule, self.grace = rule, grace
+        self.held: int | None = None  # the rule's cut, while the model may still end by itself
+        self._waited = 0
+
+    def after_token(self, text: str) -> int | None:
+        """After a token is added to `text`: the length to cut it to and stop at now, or None to go on. A next
+        token that ends the text is checked before the grace runs out, so `grace` tokens may come and then the
+        end."""
+        if self.held is not None:
+            self._waited += 1
+            return self.held if self._waited > self.grace else None
+        if self.rule is None or (cut := self.rule(text)) is None:
+            return None
+        if self.grace <= 0 or not isinstance(cut, SoftCut):
+            return cut
+        self.held = cut
+        return None
+
+
 def after_skip(rule: StopRule, skip: str) -> StopRule:
     """Apply `rule` to the text after `skip` (held-back typed text the engine regenerates first)."""
     if not skip:
@@ -54,6 +89,8 @@ def after_skip(rule: StopRule, skip: str) -> StopRule:
         if not text.startswith(skip):
             return None
         cut = rule(text[len(skip) :])
-        return None if cut is None else cut + len(skip)
+        if cut is None:
+            return None
+        return SoftCut(cut + len(skip)) if isinstance(cut, SoftCut) else cut + len(skip)
 
     return wrapped

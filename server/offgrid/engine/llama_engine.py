@@ -9,7 +9,7 @@ import time
 import llama_cpp
 import numpy as np
 
-from offgrid.engine.generation import Generation, GenerationRequest
+from offgrid.engine.generation import Generation, GenerationRequest, HeldStop
 from offgrid.engine.kv_cache import ReusePlan, changed_tokens, plan_reuse, shift_order
 from offgrid.engine.model import Model
 from offgrid.engine.sequences import SequencePool
@@ -305,6 +305,7 @@ class LlamaEngine:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         text, n_gen, reason, produced, ids = "", 0, "max_tokens", b"", []
         first: int | None = None
+        stop = HeldStop(req.stop, req.end_grace)
         while n_gen < req.max_tokens:
             if self._cancel is not None and self._cancel.is_set():
                 reason = "cancelled"
@@ -320,7 +321,7 @@ class LlamaEngine:
             piece = self.model.piece(token)
             produced += piece
             text += decoder.decode(piece)
-            if req.stop is not None and (cut := req.stop(text)) is not None:
+            if (cut := stop.after_token(text)) is not None:
                 text, reason = text[:cut], "stop_rule"
                 break
             limit = req.generate_time_limit_s
@@ -334,6 +335,8 @@ class LlamaEngine:
             except _Aborted:
                 reason = "cancelled"
                 break
+        if stop.held is not None and reason in ("max_tokens", "time"):  # the model did not end within the grace
+            text, reason = text[: stop.held], "stop_rule"
         return text.rstrip("\ufffd"), reason, ids, first
 
     def _next_token(self, forced: bytes, produced: bytes, exclude: tuple[int, ...] = ()) -> int | None:

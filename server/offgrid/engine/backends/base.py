@@ -55,6 +55,7 @@ class InfillRequest:
     prompt_time_limit_s: float | None = None
     generate_time_limit_s: float | None = None  # applies once the first line is complete
     exclude_first: tuple[int, ...] = ()  # local only: token ids the first generated token must not be
+    end_grace: int = 0  # tokens the model may go on past the stop rule's cut to end by itself (HeldStop)
 
 
 class Backend(Protocol):

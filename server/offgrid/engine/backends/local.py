@@ -42,6 +42,7 @@ class LocalBackend:
                 forced_prefix=prompt.healed,
                 exclude_first=req.exclude_first,
                 finish_piece=req.fork_from is None,
+                end_grace=req.end_grace,
             ),
             cancel,
         )

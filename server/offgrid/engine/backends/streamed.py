@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from offgrid.engine.backends.base import InfillRequest
-from offgrid.engine.generation import Generation
+from offgrid.engine.generation import Generation, HeldStop
 from offgrid.errors import RemoteError
 
 CHARS_PER_TOKEN = 4  # a remote model's tokenizer is not at hand: budgets in tokens become characters
@@ -32,6 +32,10 @@ class Collector:
     t0: float = field(default_factory=time.monotonic)
     t_first: float | None = None
     stopped_here: bool = False  # offgrid ended the stream (the server's own final figures will not come)
+    _rule: HeldStop = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._rule = HeldStop(self.req.stop, self.req.end_grace)
 
     def add(self, piece: str) -> bool:
         """Take one streamed piece; False means stop reading."""
@@ -45,17 +49,24 @@ class Collector:
             if (i := self.text.find(s)) >= 0:
                 self.text = self.text[:i]
                 return self._stop("end")
-        if self.req.stop is not None:  # the rules see what the user will see: without the held-back spaces
-            visible = after_held(self.text, self.held)
-            if (cut := self.req.stop(visible)) is not None:
-                self.text = self.text[: cut + len(self.text) - len(visible)]
-                return self._stop("stop_rule")
+        # the rules see what the user will see: without the held-back spaces
+        visible = after_held(self.text, self.held)
+        if (cut := self._rule.after_token(visible)) is not None:
+            self.text = self.text[: cut + len(self.text) - len(visible)]
+            return self._stop("stop_rule")
         limit = self.req.generate_time_limit_s
         if limit is not None and "\n" in self.text and time.monotonic() - self.t_first > limit:
             return self._stop("time")
         if self.pieces >= self.req.max_tokens:
             return self._stop("max_tokens")
         return True
+
+    def _cut_held(self) -> None:
+        """A capped stream whose rule cut was held (end_grace): the model did not end, the rule's cut applies."""
+        if self._rule.held is not None and self.reason in ("max_tokens", "time"):
+            visible = after_held(self.text, self.held)
+            self.text = self.text[: self._rule.held + len(self.text) - len(visible)]
+            self.reason = "stop_rule"
 
     def overdue(self) -> bool:
         """Whether the whole answer has not come within the prompt and generation time limits together: a server
@@ -87,6 +98,7 @@ class Collector:
         server_generate_ms: float | None = None,
     ) -> Generation:
         """The result, with the server's figures where it sent them and offgrid's own clock otherwise."""
+        self._cut_held()
         end = time.monotonic()
         first = self.t_first if self.t_first is not None else end
         server_ms = None
