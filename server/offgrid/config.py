@@ -65,6 +65,10 @@ class CompletionSettings:
     prefix_tokens: int = DEFAULT_PREFIX_TOKENS
     suffix_tokens: int = DEFAULT_SUFFIX_TOKENS
     max_tokens: int = 128
+    # tokens a model that ends its blocks itself may go on past where the block rules guess the end: if it then
+    # ends the text, the longer answer is kept (engine/generation.py HeldStop, complete/model_ends.py);
+    # 0: the rules decide
+    end_grace_tokens: int = 64
     prompt_time_ms: int | None = 10_000
     generate_time_ms: int | None = 1_500
     reuse_suggestions: bool = True  # answer typed-through suggestions from memory, without the model

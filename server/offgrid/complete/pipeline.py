@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from offgrid.complete.alternatives import more_suggestions
 from offgrid.complete.fit import fit_prefix, fit_suffix
+from offgrid.complete.model_ends import ModelEnds
 from offgrid.complete.postprocess import Candidate, make_context, postprocess
 from offgrid.complete.postprocess.context import PostContext, indentation
 from offgrid.complete.prompt import Pieces, context_echoes, meter_for, render
@@ -46,6 +47,7 @@ class Completer:
         self.engine = self.backend.engine if isinstance(self.backend, LocalBackend) else None
         self.settings = settings or CompletionSettings()
         self.context = context
+        self.ends = ModelEnds()  # whether the model's own end of a block is trusted (complete/model_ends.py)
 
     def _context(self, req: CompletionRequest, line: int, column: int, first: int, last: int) -> ContextPack | None:
         if self.context is None:
@@ -110,6 +112,7 @@ class Completer:
             max_tokens=s.max_tokens,
             stop=stop_rule(ctx),
             indent=indentation(lines[line]) if ctx.multiline else 0,
+            end_grace=self.ends.grace(s.end_grace_tokens),
             prompt_time_limit_s=None if s.prompt_time_ms is None else s.prompt_time_ms / 1000,
             generate_time_limit_s=None if s.generate_time_ms is None else s.generate_time_ms / 1000,
         )
@@ -120,7 +123,9 @@ class Completer:
     ) -> Suggestion:
         """One generation under the stop rules, then the post-processing chain."""
         gen = self.backend.infill(infill, cancel)
-        raw = Candidate(gen.text, truncated=gen.stop_reason in ("max_tokens", "time"))
+        if ctx.multiline and gen.stop_reason not in FAILED:
+            self.ends.record(gen.stop_reason == "end")
+        raw = Candidate(gen.text, truncated=gen.stop_reason in ("max_tokens", "time"), ended=gen.stop_reason == "end")
         out = Candidate("") if gen.stop_reason in FAILED else postprocess(raw, ctx)
         end = column + out.replace
         return Suggestion(text=out.text, line=line, column=column, replace_to_column=end, generation=gen)

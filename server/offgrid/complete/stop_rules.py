@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from offgrid.complete.postprocess.context import CLOSERS, OPENERS, PostContext, indentation
 from offgrid.context.languages import INDENTING_OPENERS, in_line_comment, line_comment
-from offgrid.engine.generation import StopRule
+from offgrid.engine.generation import SoftCut, StopRule
 
 _CLOSING_LINE = set(CLOSERS + ";,") | {" "}
 _CLOSING_WORDS = {"end", "fi", "done", "esac"}
@@ -341,13 +341,23 @@ def echoes_context(ctx: PostContext) -> StopRule:
 
 
 def earliest(*rules: StopRule) -> StopRule:
-    """The earliest cut any of the rules asks for."""
+    """The earliest cut any of the rules asks for (a firm one where a soft one is as early)."""
 
     def rule(text: str) -> int | None:
         cuts = [c for r in rules if (c := r(text)) is not None]
-        return min(cuts) if cuts else None
+        return min(cuts, key=lambda c: (int(c), isinstance(c, SoftCut))) if cuts else None
 
     return rule
+
+
+def soft(rule: StopRule) -> StopRule:
+    """The rule's cuts as guesses a model that ends the text itself may overrule (engine HeldStop)."""
+
+    def guess(text: str) -> int | None:
+        cut = rule(text)
+        return None if cut is None else SoftCut(cut)
+
+    return guess
 
 
 StopRules = Callable[[PostContext], StopRule]
@@ -361,7 +371,8 @@ MULTILINE_RULES: tuple[StopRules, ...] = (
 
 
 def _block(ctx: PostContext) -> StopRule:
-    return earliest(echoes_context(ctx), *(make(ctx) for make in MULTILINE_RULES))
+    """The end of the block, guessed from its structure (soft cuts), and never into the context's layout."""
+    return earliest(echoes_context(ctx), *(soft(make(ctx)) for make in MULTILINE_RULES))
 
 
 def stop_rule(ctx: PostContext) -> StopRule:

@@ -30,6 +30,18 @@ def test_limit_scope_applies_the_stop_rules_to_finished_text():
     assert run(limit_scope, "x = g(├1)\ny┤ + 2\n").text == "1)"
 
 
+def test_limit_scope_keeps_a_block_the_model_ended_itself():
+    # HumanEval 72 with the 1.5B: the hole runs past the inner block, and the model's own end says so
+    marked = "def f(q):\n    if sum(q) > w:\n├        return False\n    i = 0\n    while i < j:┤\n        i += 1\n"
+    cut, ctx = parse_marked(marked)
+    assert limit_scope(cut, ctx).text == "        return False"
+    ended = limit_scope(replace(cut, ended=True), ctx).text
+    assert ended == "        return False\n    i = 0\n    while i < j:"
+    # the context's layout is cut even then
+    echo = replace(cut, text="        return False\n<|file_sep|>other.py", ended=True)
+    assert limit_scope(echo, ctx).text == "        return False\n"
+
+
 def test_trim_suffix_lines_drops_lines_that_follow_anyway():
     c = run(trim_suffix_lines, "def f(x):\n    ├y = x\n    return y┤\n    return y\n")
     assert c.text == "y = x"

@@ -6,7 +6,7 @@ from offgrid.complete.stop_rules import (
     single_line,
     stop_rule,
 )
-from offgrid.engine.generation import after_skip
+from offgrid.engine.generation import SoftCut, after_skip
 
 from tests.support.marked import parse_marked
 
@@ -56,6 +56,19 @@ def test_repeats_suffix_stops_before_the_next_line():
 def test_stop_rule_picks_mode():
     assert stop_rule(ctx_of("x = f(a║, b)\n"))("c\nd") == 1
     assert stop_rule(ctx_of("def f():\n    ║\n"))("a\n    b\nc\n") == len("a\n    b")
+
+
+def test_block_ends_are_soft_cuts_and_one_line_or_the_context_s_layout_firm():
+    # a block's end guessed from structure may be overruled by a model that ends the text itself (HeldStop)
+    block = stop_rule(ctx_of("def f():\n    ║\n"))("a\n    b\nc\n")
+    assert isinstance(block, SoftCut)
+    one = stop_rule(ctx_of("x = f(a║, b)\n"))("c\nd")
+    assert one == 1 and not isinstance(one, SoftCut)
+    echo = stop_rule(ctx_of("def f():\n    ║\n"))("a + b<|file_sep|>b.py\n")
+    assert echo == 5 and not isinstance(echo, SoftCut)
+    # at the end of a typed line, a newline first goes on below under the block's (soft) rules
+    below = stop_rule(ctx_of("def f(x):\n    y = x║\n    return y\n"))("\n    return y\n")
+    assert below == 0 and isinstance(below, SoftCut)
 
 
 def test_after_skip_ignores_the_regenerated_typed_text():

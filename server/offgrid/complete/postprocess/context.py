@@ -18,6 +18,7 @@ class Candidate:
     text: str
     replace: int = 0  # characters after the cursor, on the cursor line, that the text replaces
     truncated: bool = False  # generation hit a token or time cap: the last line may be cut mid-way
+    ended: bool = False  # the model ended the text itself: in a block, its end is trusted over the block rules
 
     def with_text(self, text: str) -> "Candidate":
         return replace(self, text=text)

@@ -2,16 +2,22 @@
 
 from offgrid.complete import stop_rules  # the module, not its names: it imports this package, which may come first
 from offgrid.complete.postprocess.context import Candidate, PostContext
+from offgrid.engine.generation import SoftCut
 
 
 def limit_scope(candidate: Candidate, ctx: PostContext) -> Candidate:
     """One line in single-line mode; in multi-line mode, no further than the end of the cursor's block, and no
-    clause left without the header its code below needs (stop_rules.clause_left_open). The text is finished,
-    so its last line counts as complete (the rules wait for a line's newline)."""
+    clause left without the header its code below needs (stop_rules.clause_left_open); a block the model ended
+    itself is kept whole. The text is finished, so its last line counts as complete (the rules wait for a
+    line's newline)."""
     text = candidate.text
     cut = stop_rules.stop_rule(ctx)(text + "\n")
+    if candidate.ended and isinstance(cut, SoftCut):
+        # a model that ended the text itself knew where the block ends better than the rules' guess (HeldStop);
+        # only the context's layout is never kept
+        cut = stop_rules.echoes_context(ctx)(text + "\n")
     if cut is not None and cut < len(text):
         text = text[:cut]
-    if ctx.multiline and (left_open := stop_rules.clause_left_open(ctx, text)) is not None:
+    if ctx.multiline and not candidate.ended and (left_open := stop_rules.clause_left_open(ctx, text)) is not None:
         text = text[:left_open]
     return candidate if text == candidate.text else candidate.with_text(text)

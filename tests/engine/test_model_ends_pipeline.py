@@ -1,0 +1,27 @@
+"""The pipeline learns from each multi-line answer whether the model ends its blocks itself, and holds the block
+rules' cuts only for one that does (complete/model_ends.py), on the tiny random-weight model."""
+
+from offgrid.complete.pipeline import Completer
+from offgrid.complete.request import CompletionRequest
+from offgrid.config import CompletionSettings
+
+BLOCK = "def f(xs):\n    total = 0\n    \n    return total\n"  # the cursor on the blank line in the body
+MID_LINE = "x = compute(1, 2)\n"
+
+
+def _settings() -> CompletionSettings:
+    return CompletionSettings(max_tokens=12, prompt_time_ms=None, generate_time_ms=None, reuse_suggestions=False)
+
+
+def test_multi_line_answers_are_recorded_and_one_line_answers_are_not(engine):
+    c = Completer(engine, _settings())
+    stops = []
+    for k in range(5):
+        s = c.complete(CompletionRequest(BLOCK, 2, 4, slot=f"b{k}"))
+        stops.append(s.generation.stop_reason)
+    ended = sum(r == "end" for r in stops)
+    assert c.ends.share == ended / 5
+    assert c.ends.grace(64) == (64 if ended >= 2.5 else 0)
+    before = c.ends.share
+    c.complete(CompletionRequest(MID_LINE, 0, 12, slot="m"))  # single-line mode: no block rules, nothing learnt
+    assert c.ends.share == before and c.ends.seen == 5
