@@ -23,7 +23,7 @@ from offgrid.context.mode import mode_at
 from offgrid.context.outline import FileOutline, Source, Symbol, outline
 from offgrid.context.pack import ContextPack, Count, Cursor, FileSnippet, assemble, build_pack, render
 from offgrid.context.recent import RecentChunks
-from offgrid.context.relevance import relevant
+from offgrid.context.relevance import relevant, repeats_shown, shown_rows
 from offgrid.context.similar import Window, names_in, query_text
 from offgrid.context.trees import DocumentTrees, encode
 from offgrid.context.walk import RecentFiles, WalkLimits, inside
@@ -209,8 +209,13 @@ class ContextService:
             return replace(cached[1], mode=mode)
         query = names_in(query_text(lines, row, column, lang.comment if lang else "#"))
         gate = self.settings.recent_min_overlap
+        shown = shown_rows(lines[max(0, first) : last + 1])
         recent = [
-            c for c in self.recent.chunks() if c.uri != uri and relevant(query, "\n".join(t for _, t in c.rows), gate)
+            c
+            for c in self.recent.chunks()
+            if c.uri != uri
+            and relevant(query, "\n".join(t for _, t in c.rows), gate)
+            and not repeats_shown(shown, [t for _, t in c.rows])
         ]
         if lang is None or tree is None:
             files = {self.display(c.path): dict(c.rows) for c in recent[:2]}
@@ -221,6 +226,7 @@ class ContextService:
             budget, counted = self.settings.max_tokens, self._memo(count)
             similar_budget = min(budget, self.settings.similar_tokens)
             similar = self._similar(lines, row, column, path, lang.comment) if similar_budget > 0 else []
+            similar = [w for w in similar if not repeats_shown(shown, [t for _, t in w.rows])]
             chosen, stub, used, names = build_pack(
                 lang,
                 tree,
