@@ -25,3 +25,14 @@ def test_multi_line_answers_are_recorded_and_one_line_answers_are_not(engine):
     before = c.ends.share
     c.complete(CompletionRequest(MID_LINE, 0, 12, slot="m"))  # single-line mode: no block rules, nothing learnt
     assert c.ends.share == before and c.ends.seen == 5
+
+
+def test_the_grace_setting_reaches_the_request_and_zero_turns_it_off(engine):
+    from offgrid.config import parse_settings
+
+    settings, problem = parse_settings({"completion": {"endGraceTokens": 0}})
+    assert problem is None and settings.completion.end_grace_tokens == 0
+    req = CompletionRequest(BLOCK, 2, 4, slot="g")
+    off = Completer(engine, settings.completion)
+    assert off._plan(req)[0].end_grace == 0
+    assert Completer(engine, _settings())._plan(req)[0].end_grace == CompletionSettings().end_grace_tokens == 64
