@@ -143,6 +143,11 @@ def _parser() -> argparse.ArgumentParser:
     qual.add_argument(
         "--offset", type=float, default=0.0, help="with --limit: pick other tasks, this share of a step on (0 to 1)"
     )
+    qual.add_argument(
+        "--ablate",
+        action="store_true",
+        help="two more sides: offgrid's prompt with the plain cut, and the plain prompt with offgrid's cut",
+    )
     qual.add_argument("--json", action="store_true")
 
     act = bench_sub.add_parser("actions", help="how long a completion waits while a code action runs")
@@ -232,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
             args.seed,
             args.split,
             args.offset,
+            args.ablate,
         )
     if args.command == "bench" and args.bench == "soak":
         from offgrid.bench.soak import run_bench_soak

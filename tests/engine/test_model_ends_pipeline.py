@@ -34,5 +34,5 @@ def test_the_grace_setting_reaches_the_request_and_zero_turns_it_off(engine):
     assert problem is None and settings.completion.end_grace_tokens == 0
     req = CompletionRequest(BLOCK, 2, 4, slot="g")
     off = Completer(engine, settings.completion)
-    assert off._plan(req)[0].end_grace == 0
-    assert Completer(engine, _settings())._plan(req)[0].end_grace == CompletionSettings().end_grace_tokens == 64
+    assert off.plan(req)[0].end_grace == 0
+    assert Completer(engine, _settings()).plan(req)[0].end_grace == CompletionSettings().end_grace_tokens == 64

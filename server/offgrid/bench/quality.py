@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from offgrid.bench.ablation import SIDES as ABLATION_SIDES
+from offgrid.bench.ablation import offgrid_prompt_plain_cut, plain_prompt_offgrid_cut
 from offgrid.bench.humaneval import DEFAULT_SUBSETS, Task, apply, editor_document, exact_match, load_tasks, spread
 from offgrid.bench.humaneval import passes as run_tests
 from offgrid.bench.plain_fim import plain_complete
@@ -71,7 +73,12 @@ def in_split(task: Task, split: str) -> bool:
 
 
 def run_task(
-    completers: dict[str, Completer], svc: ContextService | None, task: Task, subset: str, sides: dict[str, Side]
+    completers: dict[str, Completer],
+    svc: ContextService | None,
+    task: Task,
+    subset: str,
+    sides: dict[str, Side],
+    ablate: bool = False,
 ) -> dict[str, Any]:
     """Open the task's document, complete it every way, score every answer."""
     doc = editor_document(task)
@@ -89,6 +96,22 @@ def run_task(
         ok, em = sides[name].add(task, apply(doc, s.text, s.replace_to_column - s.column), ms)
         entry |= {name: s.text, f"{name}_pass": ok, f"{name}_exact": em, f"{name}_ms": round(ms)}
     assert engine is not None
+    if ablate:  # offgrid's first completer: its prompt with plain's cut, and the reverse (bench/ablation.py)
+        completer = next(iter(completers.values()))
+        req = CompletionRequest(doc.text, doc.line, doc.column, slot="ablation", language="python", uri=uri)
+        for name, answer in zip(
+            ABLATION_SIDES,
+            (
+                lambda: offgrid_prompt_plain_cut(completer, req, subset != "single-line"),
+                lambda: plain_prompt_offgrid_cut(completer, req),
+            ),
+            strict=True,
+        ):
+            t0 = time.perf_counter()
+            text, rep = answer()
+            ms = (time.perf_counter() - t0) * 1000
+            ok, em = sides[name].add(task, apply(doc, text, rep), ms)
+            entry |= {name: text, f"{name}_pass": ok, f"{name}_exact": em, f"{name}_ms": round(ms)}
     t0 = time.perf_counter()
     plain = plain_complete(engine, doc.text, doc.line, doc.column, subset != "single-line")
     ms = (time.perf_counter() - t0) * 1000
@@ -139,12 +162,13 @@ def run_bench_quality(
     seed: int = 1,
     split: str = "all",
     offset: float = 0.0,
+    ablate: bool = False,
 ) -> int:
     """Run the benchmark and print the table (or JSON); 0 on success."""
     quiet_llama(False)
     path = Path(resolve_model(model, TerminalProgress()))
     layouts = layouts or [SETTINGS.layout]
-    m = Model(path, n_ctx=4096, n_threads=threads, n_seq_max=2 + len(layouts))
+    m = Model(path, n_ctx=4096, n_threads=threads, n_seq_max=2 + len(layouts) + 2 * ablate)
     engine = LlamaEngine(m, adaptive_pieces=False)  # the same answers at any load
     svc = ContextService(ContextSettings()) if context else None
     completers = {f"offgrid-{lay}": Completer(engine, replace(SETTINGS, layout=lay), svc) for lay in layouts}
@@ -154,9 +178,9 @@ def run_bench_quality(
         for subset in subsets:
             tasks = spread([t for t in load_tasks(data_dir, subset, None) if in_split(t, split)], limit, offset)
             random.Random(seed).shuffle(tasks)  # a user moving between unrelated files
-            sides = {name: Side() for name in (*completers, "plain")}
+            sides = {name: Side() for name in (*completers, *(ABLATION_SIDES if ablate else ()), "plain")}
             for i, task in enumerate(tasks, 1):
-                entry = run_task(completers, svc, task, subset, sides)
+                entry = run_task(completers, svc, task, subset, sides, ablate)
                 if out is not None:
                     out.write(json.dumps(entry) + "\n")
                     out.flush()

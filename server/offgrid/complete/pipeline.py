@@ -68,7 +68,7 @@ class Completer:
     def complete(self, req: CompletionRequest, cancel: threading.Event | None = None) -> Suggestion:
         """Generate the suggestion for `req` (blocking; run it on the model worker)."""
         s = self.settings
-        infill, ctx, line, column = self._plan(req)
+        infill, ctx, line, column = self.plan(req)
         first = self._generate(infill, ctx, line, column, cancel)
         failed = first.generation is None or first.generation.stop_reason in FAILED
         if not req.invoked or s.invoked_items <= 1 or failed:
@@ -87,10 +87,10 @@ class Completer:
         server keeps its own cache)."""
         if self.engine is None:
             return None
-        infill, _ctx, _line, _column = self._plan(req)
+        infill, _ctx, _line, _column = self.plan(req)
         return self.backend.infill(replace(infill, max_tokens=0, stop=None, prompt_time_limit_s=None), cancel)
 
-    def _plan(self, req: CompletionRequest) -> tuple[InfillRequest, PostContext, int, int]:
+    def plan(self, req: CompletionRequest) -> tuple[InfillRequest, PostContext, int, int]:
         """The backend request for `req` (windows, context pack, rendered prompt, stop rule), the post-processing
         context, and the cursor clamped to the text."""
         s = self.settings
