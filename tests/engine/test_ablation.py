@@ -15,11 +15,13 @@ def _completer(engine) -> Completer:
 
 def test_offgrid_s_prompt_with_the_plain_cut_keeps_one_line_for_a_one_line_task(engine):
     req = CompletionRequest(TEXT, 2, 4, slot="a")
-    text, replaced = offgrid_prompt_plain_cut(_completer(engine), req, multiline=False)
+    c = _completer(engine)
+    text, replaced = offgrid_prompt_plain_cut(c, req, c.plan(req), multiline=False)
     assert "\n" not in text and replaced == 0
 
 
 def test_the_plain_prompt_with_offgrid_s_cut_is_cleaned_like_a_suggestion(engine):
     req = CompletionRequest(TEXT, 2, 4, slot="b")
-    text, _ = plain_prompt_offgrid_cut(_completer(engine), req)
+    c = _completer(engine)
+    text, _ = plain_prompt_offgrid_cut(c, req, c.plan(req))
     assert text == text.rstrip()  # offgrid's filters ran: no trailing whitespace is ever suggested

@@ -72,3 +72,11 @@ def test_a_stream_capped_while_held_is_cut_where_the_rule_said():
     assert not c.add("y")
     g = c.generation()
     assert g.text == "x = 1" and g.stop_reason == "stop_rule"
+
+
+def test_a_held_cut_applies_at_a_cap_and_not_at_the_model_s_end():
+    s = HeldStop(_at_newline, grace=5)
+    s.after_token("a\nb")
+    assert s.at_cap("max_tokens") == 1 and s.at_cap("time") == 1
+    assert s.at_cap("end") is None
+    assert HeldStop(_at_newline, grace=5).at_cap("max_tokens") is None  # nothing held

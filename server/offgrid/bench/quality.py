@@ -99,11 +99,12 @@ def run_task(
     if ablate:  # offgrid's first completer: its prompt with plain's cut, and the reverse (bench/ablation.py)
         completer = next(iter(completers.values()))
         req = CompletionRequest(doc.text, doc.line, doc.column, slot="ablation", language="python", uri=uri)
+        plan = completer.plan(req)
         for name, answer in zip(
             ABLATION_SIDES,
             (
-                lambda: offgrid_prompt_plain_cut(completer, req, subset != "single-line"),
-                lambda: plain_prompt_offgrid_cut(completer, req),
+                lambda: offgrid_prompt_plain_cut(completer, req, plan, subset != "single-line"),
+                lambda: plain_prompt_offgrid_cut(completer, req, plan),
             ),
             strict=True,
         ):

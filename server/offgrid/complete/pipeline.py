@@ -33,6 +33,11 @@ def _approximate_count(text: str) -> int:
     return len(text) // CHARS_PER_TOKEN + 1  # a remote model's tokenizer is not at hand
 
 
+def raw_candidate(gen: Generation) -> Candidate:
+    """A generation's text as the post-processing chain takes it: cut by a cap, or ended by the model itself."""
+    return Candidate(gen.text, truncated=gen.stop_reason in ("max_tokens", "time"), ended=gen.stop_reason == "end")
+
+
 class Completer:
     """Turns CompletionRequests into Suggestions through a backend, on the model worker's thread."""
 
@@ -125,7 +130,6 @@ class Completer:
         gen = self.backend.infill(infill, cancel)
         if ctx.multiline and gen.stop_reason not in FAILED:
             self.ends.record(gen.stop_reason == "end")
-        raw = Candidate(gen.text, truncated=gen.stop_reason in ("max_tokens", "time"), ended=gen.stop_reason == "end")
-        out = Candidate("") if gen.stop_reason in FAILED else postprocess(raw, ctx)
+        out = Candidate("") if gen.stop_reason in FAILED else postprocess(raw_candidate(gen), ctx)
         end = column + out.replace
         return Suggestion(text=out.text, line=line, column=column, replace_to_column=end, generation=gen)

@@ -79,6 +79,11 @@ class HeldStop:
         self.held = cut
         return None
 
+    def at_cap(self, reason: str) -> int | None:
+        """The held cut, when the generation stopped at a token or time cap: the model did not end within the
+        grace, so the rule's cut applies."""
+        return self.held if reason in ("max_tokens", "time") else None
+
 
 def after_skip(rule: StopRule, skip: str) -> StopRule:
     """Apply `rule` to the text after `skip` (held-back typed text the engine regenerates first)."""

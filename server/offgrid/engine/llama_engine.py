@@ -335,8 +335,8 @@ class LlamaEngine:
             except _Aborted:
                 reason = "cancelled"
                 break
-        if stop.held is not None and reason in ("max_tokens", "time"):  # the model did not end within the grace
-            text, reason = text[: stop.held], "stop_rule"
+        if (cut := stop.at_cap(reason)) is not None:
+            text, reason = text[:cut], "stop_rule"
         return text.rstrip("\ufffd"), reason, ids, first
 
     def _next_token(self, forced: bytes, produced: bytes, exclude: tuple[int, ...] = ()) -> int | None:

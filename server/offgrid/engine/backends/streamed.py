@@ -49,10 +49,8 @@ class Collector:
             if (i := self.text.find(s)) >= 0:
                 self.text = self.text[:i]
                 return self._stop("end")
-        # the rules see what the user will see: without the held-back spaces
-        visible = after_held(self.text, self.held)
-        if (cut := self._rule.after_token(visible)) is not None:
-            self.text = self.text[: cut + len(self.text) - len(visible)]
+        if self._rule.rule is not None and (cut := self._rule.after_token(self._visible())) is not None:
+            self._cut(cut)
             return self._stop("stop_rule")
         limit = self.req.generate_time_limit_s
         if limit is not None and "\n" in self.text and time.monotonic() - self.t_first > limit:
@@ -61,12 +59,13 @@ class Collector:
             return self._stop("max_tokens")
         return True
 
-    def _cut_held(self) -> None:
-        """A capped stream whose rule cut was held (end_grace): the model did not end, the rule's cut applies."""
-        if self._rule.held is not None and self.reason in ("max_tokens", "time"):
-            visible = after_held(self.text, self.held)
-            self.text = self.text[: self._rule.held + len(self.text) - len(visible)]
-            self.reason = "stop_rule"
+    def _visible(self) -> str:
+        """What the user will see, and the rules see: the text without the held-back spaces."""
+        return after_held(self.text, self.held)
+
+    def _cut(self, cut: int) -> None:
+        """Cut the text to `cut` characters of what the user sees."""
+        self.text = self.text[: cut + len(self.text) - len(self._visible())]
 
     def overdue(self) -> bool:
         """Whether the whole answer has not come within the prompt and generation time limits together: a server
@@ -98,7 +97,9 @@ class Collector:
         server_generate_ms: float | None = None,
     ) -> Generation:
         """The result, with the server's figures where it sent them and offgrid's own clock otherwise."""
-        self._cut_held()
+        if (cut := self._rule.at_cap(self.reason)) is not None:  # a held cut, and the model did not end
+            self._cut(cut)
+            self.reason = "stop_rule"
         end = time.monotonic()
         first = self.t_first if self.t_first is not None else end
         server_ms = None
