@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
 
+from offgrid.engine.model import amx_built
+
 # Where tests/build_llama_server.sh puts llama-server (built from llama-cpp-python's vendored llama.cpp), looked
 # for after $OFFGRID_LLAMA_SERVER and PATH.
 BUILT = (
@@ -67,7 +69,8 @@ def _serving(cmd: list[str], probe: str, timeout: float = 120) -> Iterator[None]
 def llama_cpp_python_server(model: Path, port: int | None = None, threads: int = 1) -> Iterator[str]:
     """`python -m llama_cpp.server` on loopback; yields its base URL."""
     port = port or free_port()
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--n_threads", str(threads)]
+    cmd = [sys.executable, str(Path(__file__).with_name("llama_cpp_server_main.py"))]
+    cmd += ["--model", str(model), "--n_threads", str(threads)]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"]
     with _serving(cmd, f"http://127.0.0.1:{port}/v1/models"):
         yield f"http://127.0.0.1:{port}"
@@ -78,5 +81,7 @@ def llama_server(binary: str, model: Path, port: int | None = None, threads: int
     """llama.cpp's `llama-server` on loopback; yields its base URL."""
     port = port or free_port()
     cmd = [binary, "-m", str(model), "-t", str(threads), "--host", "127.0.0.1", "--port", str(port), "-c", "4096"]
+    if amx_built():  # the same llama.cpp, built the same way: its AMX matmul dies (engine/model.py amx_built)
+        cmd.append("--no-repack")
     with _serving(cmd + ["--no-webui", "-np", "1"], f"http://127.0.0.1:{port}/health"):
         yield f"http://127.0.0.1:{port}"

@@ -27,6 +27,14 @@ def physical_cores() -> int:
     return max(1, (os.cpu_count() or 2) // 2)
 
 
+def amx_built() -> bool:
+    """Whether this llama.cpp build multiplies with Intel AMX. In llama-cpp-python 0.3.36 that path loads a tile
+    configuration with uninitialised rows (seen: a Xeon with AMX, `ldtilecfg` in ggml_backend_amx_mul_mat) and the
+    process dies with SIGSEGV at the first decode, so on such builds the extra weight buffers (AMX, and with it
+    weight repacking) are not used."""
+    return b"AMX_INT8 = 1" in llama_cpp.llama_print_system_info()
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     """What `offgrid doctor` and the status line show about a loaded model."""
@@ -64,6 +72,7 @@ class Model:
         # Mapped weights die with their file: truncating it while the server runs kills the process with SIGBUS.
         # Reading them into memory costs about 0.5 s more at start (0.5B model) and no more RSS.
         mparams.load_mode = llama_cpp.LLAMA_LOAD_MODE_MMAP if mmap else llama_cpp.LLAMA_LOAD_MODE_NONE
+        mparams.use_extra_bufts = not amx_built()
         mparams.n_gpu_layers = n_gpu_layers  # -1: all (llama.cpp's convention); no effect without a GPU backend
         self.model = llama_cpp.llama_model_load_from_file(str(path).encode(), mparams)
         if not self.model:
