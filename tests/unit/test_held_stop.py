@@ -55,7 +55,10 @@ def test_a_stream_that_ends_within_the_grace_is_kept_whole():
     for piece in ["x = 1", "\n", "y = 2"]:
         assert c.add(piece)
     g = c.generation()  # the server's stream ended: the model's own end
-    assert g.text == "x = 1\ny = 2" and g.stop_reason == "end"
+    assert g.text == "x = 1\ny = 2" and g.stop_reason == "end" and g.held
+    c = _collector(grace=4)
+    assert c.add("x = 1")
+    assert not c.generation().held  # no cut was asked for: nothing learnt about the model's end
 
 
 def test_a_stream_that_runs_past_the_grace_is_cut_where_the_rule_said():
@@ -63,7 +66,7 @@ def test_a_stream_that_runs_past_the_grace_is_cut_where_the_rule_said():
     assert c.add("x = 1") and c.add("\n") and c.add("y") and c.add(" =")
     assert not c.add(" 2")
     g = c.generation()
-    assert g.text == "x = 1" and g.stop_reason == "stop_rule"
+    assert g.text == "x = 1" and g.stop_reason == "stop_rule" and g.held
 
 
 def test_a_stream_capped_while_held_is_cut_where_the_rule_said():

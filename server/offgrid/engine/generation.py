@@ -51,6 +51,7 @@ class Generation:
     tokens: tuple[int, ...] = ()  # the generated ids (so a stopped generation can be continued exactly)
     round_trip_ms: float | None = None  # remote backends: request sent to stream closed, as offgrid saw it
     server_ms: float | None = None  # remote backends: the server's own prompt + generation time, when it says
+    held: bool = False  # a soft cut of the stop rule was held: the model's end within the grace decided, or the cut
 
 
 class HeldStop:

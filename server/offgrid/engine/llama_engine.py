@@ -294,13 +294,14 @@ class LlamaEngine:
             self._prompt_deadline = None
         self._mark_approximate(seq, plan)
         t1, n_eval = time.monotonic(), self._decoded
-        text, reason, ids, first = self._sample_loop(seq, req, t1)
+        text, reason, ids, first, held = self._sample_loop(seq, req, t1)
         result = self._result(text, reason, prompt, plan, t0, t1, n_eval, len(ids), changed, tuple(ids))
-        return dataclasses.replace(result, first_token=first)
+        return dataclasses.replace(result, first_token=first, held=held)
 
-    def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, list[int], int | None]:
-        """The text, stop reason and ids generated, and the first token chosen (None when none was), which is
-        not ids[0] when it ended the generation: alternatives exclude an end-of-text choice too."""
+    def _sample_loop(self, seq: int, req: GenerationRequest, t1: float) -> tuple[str, str, list[int], int | None, bool]:
+        """The text, stop reason and ids generated, the first token chosen (None when none was), which is not
+        ids[0] when it ended the generation: alternatives exclude an end-of-text choice too, and whether a soft
+        cut was held."""
         cached = self.pool.tokens[seq]
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         text, n_gen, reason, produced, ids = "", 0, "max_tokens", b"", []
@@ -337,7 +338,7 @@ class LlamaEngine:
                 break
         if (cut := stop.at_cap(reason)) is not None:
             text, reason = text[:cut], "stop_rule"
-        return text.rstrip("\ufffd"), reason, ids, first
+        return text.rstrip("\ufffd"), reason, ids, first, stop.held is not None
 
     def _next_token(self, forced: bytes, produced: bytes, exclude: tuple[int, ...] = ()) -> int | None:
         """Greedy choice, restricted to tokens that agree with the forced prefix until it is spelled out."""

@@ -42,6 +42,14 @@ def test_limit_scope_keeps_a_block_the_model_ended_itself():
     assert limit_scope(echo, ctx).text == "        return False\n"
 
 
+def test_limit_scope_keeps_more_lines_mid_line_when_the_model_ended_them():
+    # HumanEval random span 82/8 with the 1.5B: the span runs from mid-line into the lines below
+    cut, ctx = parse_marked("def f(l):\n    if l├ == 1:\n        return┤ False\n    return True\n")
+    assert not ctx.multiline and ctx.line_rest == " False"
+    assert limit_scope(cut, ctx).text == " == 1:"
+    assert limit_scope(replace(cut, ended=True), ctx).text == " == 1:\n        return"
+
+
 def test_trim_suffix_lines_drops_lines_that_follow_anyway():
     c = run(trim_suffix_lines, "def f(x):\n    ├y = x\n    return y┤\n    return y\n")
     assert c.text == "y = x"
@@ -74,6 +82,15 @@ def test_trim_space():
     assert run(trim_space, "x = ├ 1  ┤").text == "1"
     assert run(trim_space, "    ├return 1\n  ┤").text == "return 1"
     assert run(trim_space, "def f():├\n    pass┤").text == "\n    pass"
+
+
+def test_trim_space_keeps_a_line_break_the_model_ended_on_before_the_line_s_rest():
+    # HumanEval random span 70/7 with the 1.5B: the rest of the cursor line goes on a line of its own
+    marked = "while├ lst:\n    res.append(lst.pop())\n   ┤ n += 1\n"
+    cut, ctx = parse_marked(marked)
+    assert trim_space(replace(cut, ended=True), ctx).text == " lst:\n    res.append(lst.pop())\n   "
+    assert trim_space(cut, ctx).text == " lst:\n    res.append(lst.pop())"  # not ended: no more than shown
+    assert run(trim_space, "x = ├1  \n┤").text == "1"  # nothing follows on the line
 
 
 def test_drop_blank():

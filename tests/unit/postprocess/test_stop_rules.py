@@ -58,12 +58,15 @@ def test_stop_rule_picks_mode():
     assert stop_rule(ctx_of("def f():\n    ║\n"))("a\n    b\nc\n") == len("a\n    b")
 
 
-def test_block_ends_are_soft_cuts_and_one_line_or_the_context_s_layout_firm():
-    # a block's end guessed from structure may be overruled by a model that ends the text itself (HeldStop)
+def test_block_and_line_ends_are_soft_cuts_and_the_context_s_layout_or_a_comment_s_end_firm():
+    # a block's or a line's end guessed from structure may be overruled by a model that ends the text itself
+    # (HeldStop): HumanEval random spans run on past the cursor's line, and the 1.5B ends them there
     block = stop_rule(ctx_of("def f():\n    ║\n"))("a\n    b\nc\n")
     assert isinstance(block, SoftCut)
     one = stop_rule(ctx_of("x = f(a║, b)\n"))("c\nd")
-    assert one == 1 and not isinstance(one, SoftCut)
+    assert one == 1 and isinstance(one, SoftCut)
+    comment = stop_rule(ctx_of("x = 1  # the ║\n"))("count\ny = 2")
+    assert comment == len("count") and not isinstance(comment, SoftCut)
     echo = stop_rule(ctx_of("def f():\n    ║\n"))("a + b<|file_sep|>b.py\n")
     assert echo == 5 and not isinstance(echo, SoftCut)
     # at the end of a typed line, a newline first goes on below under the block's (soft) rules

@@ -117,4 +117,5 @@ class Collector:
             generate_ms=server_generate_ms if server_generate_ms is not None else (end - first) * 1000,
             round_trip_ms=(end - self.t0) * 1000,
             server_ms=server_ms,
+            held=self._rule.held is not None,
         )
