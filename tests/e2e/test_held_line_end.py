@@ -4,7 +4,7 @@ lines it wrote, and where the filters throw that longer answer away the line's a
 
 import os
 
-from tests.support.lsp import complete, open_doc, running_server, wait_ready
+from tests.support.lsp import complete, open_doc, running_server, status, wait_ready
 from tests.support.stand_in_server import StandIn
 
 URI = "file:///work/spans.py"
@@ -26,6 +26,9 @@ async def _suggest(tmp_path, pieces: tuple[str, ...], text: str, line: int, colu
             await wait_ready(c)
             open_doc(c, URI, text)
             result = await complete(c, URI, line, column)
+            # the held line's end was decided by the model's own end: that teaches whether the model ends
+            ends = (await status(c))["modelEnds"]
+            assert ends["seen"] == 1 and ends["share"] == 1.0 and ends["graceTokens"] == 64, ends
             return result.items[0].insert_text if result is not None and result.items else None
     finally:
         await server.stop()

@@ -60,4 +60,7 @@ def _host_status(host: ModelHost, counts: dict[str, int]) -> dict[str, Any]:
         out["warmed"] = host.warmed  # prompts evaluated in idle time (lsp/warm.py, time-capped requests)
         out["actionsRunning"] = host.actions_running()
         out["answers"] = dict(counts)
+        ends = host.completer.ends  # whether the model's own end is trusted over the rules' cut (model_ends.py)
+        grace = ends.grace(host.completer.settings.end_grace_tokens)
+        out["modelEnds"] = {"seen": ends.seen, "share": ends.share, "graceTokens": grace}
     return out
