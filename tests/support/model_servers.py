@@ -1,6 +1,7 @@
 """Real model servers started on loopback for tests and benchmarks: llama-cpp-python's OpenAI-compatible server,
 and llama.cpp's own `llama-server` (for /infill) where a binary is at hand."""
 
+import functools
 import os
 import shutil
 import socket
@@ -76,12 +77,19 @@ def llama_cpp_python_server(model: Path, port: int | None = None, threads: int =
         yield f"http://127.0.0.1:{port}"
 
 
+@functools.cache
+def _knows(binary: str, option: str) -> bool:
+    """Whether the binary's --help lists `option`."""
+    run = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=60)
+    return option in run.stdout + run.stderr
+
+
 @contextmanager
 def llama_server(binary: str, model: Path, port: int | None = None, threads: int = 1) -> Iterator[str]:
     """llama.cpp's `llama-server` on loopback; yields its base URL."""
     port = port or free_port()
     cmd = [binary, "-m", str(model), "-t", str(threads), "--host", "127.0.0.1", "--port", str(port), "-c", "4096"]
-    if amx_built():  # the same llama.cpp, built the same way: its AMX matmul dies (engine/model.py amx_built)
-        cmd.append("--no-repack")
+    if amx_built() and _knows(binary, "--no-repack"):  # the same llama.cpp built the same way: its AMX matmul
+        cmd.append("--no-repack")  # dies (engine/model.py amx_built)
     with _serving(cmd + ["--no-webui", "-np", "1"], f"http://127.0.0.1:{port}/health"):
         yield f"http://127.0.0.1:{port}"
