@@ -384,11 +384,12 @@ def stop_rule(ctx: PostContext) -> StopRule:
         return _block(ctx)
     if in_line_comment(ctx.typed, ctx.language):
         return earliest(single_line(), echoes_context(ctx))
-    # the end of the line is a guess too: a model that ends its text itself within the grace meant more lines
-    # (HumanEval random spans with the 1.5B, whose middles run on past the cursor's line)
-    one = earliest(soft(single_line(ctx.typed, ctx.line_rest)), echoes_context(ctx))
+    one = earliest(single_line(ctx.typed, ctx.line_rest), echoes_context(ctx))
     if ctx.line_rest.strip():
-        return one
+        # mid-line, the line's end is a guess too: a model that ends its text itself within the grace meant more
+        # lines (HumanEval random spans with the 1.5B, whose middles run on past the cursor's line). At the end of
+        # a typed line it is not: the 0.5B, before it is known not to end, wrote `a + b`, then `print(...)`.
+        return earliest(soft(single_line(ctx.typed, ctx.line_rest)), echoes_context(ctx))
     block = _block(replace(ctx, multiline=True))
 
     def rule(text: str) -> int | None:

@@ -1,3 +1,4 @@
+from offgrid.complete.postprocess import make_context
 from offgrid.complete.stop_rules import (
     MAX_OPEN_LINES,
     blank_after_statement,
@@ -58,7 +59,7 @@ def test_stop_rule_picks_mode():
     assert stop_rule(ctx_of("def f():\n    ║\n"))("a\n    b\nc\n") == len("a\n    b")
 
 
-def test_block_and_line_ends_are_soft_cuts_and_the_context_s_layout_or_a_comment_s_end_firm():
+def test_block_and_mid_line_ends_are_soft_cuts_and_the_context_s_layout_a_comment_s_or_a_typed_line_s_end_firm():
     # a block's or a line's end guessed from structure may be overruled by a model that ends the text itself
     # (HeldStop): HumanEval random spans run on past the cursor's line, and the 1.5B ends them there
     block = stop_rule(ctx_of("def f():\n    ║\n"))("a\n    b\nc\n")
@@ -67,6 +68,9 @@ def test_block_and_line_ends_are_soft_cuts_and_the_context_s_layout_or_a_comment
     assert one == 1 and isinstance(one, SoftCut)
     comment = stop_rule(ctx_of("x = 1  # the ║\n"))("count\ny = 2")
     assert comment == len("count") and not isinstance(comment, SoftCut)
+    typed_line = make_context("def add(a, b):\n    return ", "\n", "python", "single")  # the tree's mode there
+    typed = stop_rule(typed_line)("a + b\n\nprint(add(5, 7))")
+    assert typed == len("a + b") and not isinstance(typed, SoftCut)  # the end of a typed line: firm
     echo = stop_rule(ctx_of("def f():\n    ║\n"))("a + b<|file_sep|>b.py\n")
     assert echo == 5 and not isinstance(echo, SoftCut)
     # at the end of a typed line, a newline first goes on below under the block's (soft) rules
