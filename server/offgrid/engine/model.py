@@ -28,10 +28,10 @@ def physical_cores() -> int:
 
 
 def amx_built() -> bool:
-    """Whether this llama.cpp build multiplies with Intel AMX. In llama-cpp-python 0.3.36 that path loads a tile
-    configuration with uninitialised rows (seen: a Xeon with AMX, `ldtilecfg` in ggml_backend_amx_mul_mat) and the
-    process dies with SIGSEGV at the first decode, so on such builds the extra weight buffers (AMX, and with it
-    weight repacking) are not used."""
+    """Whether this llama.cpp build multiplies with Intel AMX. Built with gcc 12 (llama-cpp-python 0.3.36), that
+    path loads a tile configuration whose rows and widths are not the source's (seen in gdb: `ldtilecfg` in
+    ggml_backend_amx_mul_mat, a Xeon VM) and the process dies with SIGSEGV at the first decode, so on such builds
+    the extra weight buffers (AMX, and with it weight repacking) are not used."""
     return b"AMX_INT8 = 1" in llama_cpp.llama_print_system_info()
 
 
