@@ -377,19 +377,21 @@ def _block(ctx: PostContext) -> StopRule:
 
 def stop_rule(ctx: PostContext) -> StopRule:
     """The streaming rule for a context: one line in single-line mode, else the end of the block; in both, not
-    into the context's layout. At the end of a typed line, a model that starts with a newline says the line is
-    done and goes on below: the block's rules apply then, not an empty one-line answer (HumanEval random spans
-    with the 1.5B, which the plain prompt gets right)."""
+    into the context's layout. Mid-line, the line's end is a soft cut (a guess, like a block's end). At the end of
+    a typed line, a model that starts with a newline says the line is done and goes on below: the block's rules
+    apply then, not an empty one-line answer (HumanEval random spans with the 1.5B, which the plain prompt gets
+    right)."""
     if ctx.multiline:
         return _block(ctx)
     if in_line_comment(ctx.typed, ctx.language):
         return earliest(single_line(), echoes_context(ctx))
-    one = earliest(single_line(ctx.typed, ctx.line_rest), echoes_context(ctx))
+    line = single_line(ctx.typed, ctx.line_rest)
     if ctx.line_rest.strip():
         # mid-line, the line's end is a guess too: a model that ends its text itself within the grace meant more
         # lines (HumanEval random spans with the 1.5B, whose middles run on past the cursor's line). At the end of
         # a typed line it is not: the 0.5B, before it is known not to end, wrote `a + b`, then `print(...)`.
-        return earliest(soft(single_line(ctx.typed, ctx.line_rest)), echoes_context(ctx))
+        return earliest(soft(line), echoes_context(ctx))
+    one = earliest(line, echoes_context(ctx))
     block = _block(replace(ctx, multiline=True))
 
     def rule(text: str) -> int | None:
