@@ -29,7 +29,8 @@ def test_golden(path: Path):
     case = tomllib.loads(path.read_text(encoding="utf-8"))
     assert case.get("description"), "every case says what it checks"
     ctx_table, expected = case["context"], case["expected"]
-    candidate, ctx = parse_marked(ctx_table["text"], ctx_table.get("language", "python"), case.get("truncated", False))
+    language, truncated = ctx_table.get("language", "python"), case.get("truncated", False)
+    candidate, ctx = parse_marked(ctx_table["text"], language, truncated, ctx_table.get("tree_mode"))
     if "multiline" in ctx_table:
         assert ctx.multiline == ctx_table["multiline"], "the mode chosen for this cursor"
     streamed = replace(candidate, text=_streamed(candidate.text, stop_rule(ctx)))

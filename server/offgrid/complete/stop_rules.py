@@ -393,8 +393,33 @@ def stop_rule(ctx: PostContext) -> StopRule:
         return earliest(soft(line), echoes_context(ctx))
     one = earliest(line, echoes_context(ctx))
     block = _block(replace(ctx, multiline=True))
+    bodies: dict[str, StopRule] = {}  # the header's line -> the block rules below it (built once, not per token)
 
     def rule(text: str) -> int | None:
-        return block(text) if text.startswith("\n") else one(text)
+        if text.startswith("\n"):
+            return block(text)
+        cut = one(text)
+        if cut is None or not _opens_empty_block(ctx, text[:cut]):
+            return cut
+        # the line the model finished is a header (`for n in numbers` + `[:-1]:`) with no body below it yet:
+        # a body is asked for, as at the end of a typed header (the mode), under the block's rules from there
+        if (body := bodies.get(text[:cut])) is None:
+            body = bodies[text[:cut]] = _block(replace(ctx, before=ctx.before + text[:cut], multiline=True))
+        below = body(text[cut:])
+        if below is None:
+            return None
+        return SoftCut(cut + below) if isinstance(below, SoftCut) else cut + below
 
     return rule
+
+
+HEADER_ENDS = (":", " do", " then")  # a `{` left open is the bracket rule's (single_line runs on to its close)
+
+
+def _opens_empty_block(ctx: PostContext, first: str) -> bool:
+    """The typed line, finished with the suggestion's first line, opens a block whose body is not written yet."""
+    header = (ctx.typed + first).rstrip()
+    if not header.endswith(HEADER_ENDS) or in_line_comment(ctx.typed + first, ctx.language):
+        return False
+    below = _next_code_line(ctx)
+    return below is None or indentation(below) <= indentation(ctx.typed)
