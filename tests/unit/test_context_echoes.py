@@ -26,7 +26,9 @@ def test_echoes_are_the_path_rows_and_the_commented_rows():
 
 def test_a_suggestion_that_writes_the_layout_is_cut_before_it():
     before = "def area(r):\n    "
-    assert _cut("return r * r\n\n# lib/geometry.py\n# def circle_area(r):\n", before) == "return r * r\n"
+    assert _cut("return r * r\n\n# lib/geometry.py\n# def circle_area(r):\n", before) == "return r * r"
+    # (the top-level rule cuts the blank line too); a path row where code stays indented is the echo rule's alone
+    assert _cut("return r * r\n    # lib/geometry.py\n", before) == "return r * r"
     assert _cut("# lib/geometry.py\n# def circle_area(r):", "", multi=False) == ""  # the whole suggestion
     assert _cut("x = 1<|file_sep|>lib/geometry.py", before, multi=False) == "x = 1"
 

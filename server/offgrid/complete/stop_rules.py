@@ -340,6 +340,42 @@ def echoes_context(ctx: PostContext) -> StopRule:
     return rule
 
 
+_PREPROCESSED = ("c", "cpp", "objc", "objcpp", "cuda")  # languages whose `#` directives sit at column 0 anywhere
+
+
+def leaves_to_top_level(ctx: PostContext) -> StopRule:
+    """Stop before a line at the file's top level below an indented cursor line: the code after the cursor's
+    definition (example usage, a test, the next function) is no suggestion for the cursor, whatever the model's
+    own end says (mid-line `return math.sqrt(|)`: the 0.5B wrote `a**2 + b**2)`, `# Example usage:`, `print(...)`,
+    then ended; HumanEval 79/1 with the 1.5B). A closing bracket or `end` there closes the definition and is left
+    to the other rules, as is a C preprocessor line."""
+    typed = ctx.typed
+    if not indentation(typed):
+        return lambda text: None
+
+    def rule(text: str) -> int | None:
+        code_end = 0  # where the last line with code before it ends (blank lines before it go too)
+        for offset, line in _complete_lines(typed, text):
+            if not line.strip():
+                continue
+            if offset <= 0 or line[0].isspace() or line[0] in CLOSERS or line.split()[0] in _CLOSING_WORDS:
+                code_end = max(0, offset + len(line))
+                continue
+            if line.startswith("#") and ctx.language in _PREPROCESSED:
+                code_end = offset + len(line)
+                continue
+            return code_end
+        return None
+
+    return rule
+
+
+def firm_cuts(ctx: PostContext) -> StopRule:
+    """The cuts a model's own end never overrules (limit_scope, HeldStop's held cut): the context's layout, and
+    the file's top level below an indented cursor line."""
+    return earliest(echoes_context(ctx), leaves_to_top_level(ctx))
+
+
 def earliest(*rules: StopRule) -> StopRule:
     """The earliest cut any of the rules asks for (a firm one where a soft one is as early)."""
 
@@ -371,8 +407,9 @@ MULTILINE_RULES: tuple[StopRules, ...] = (
 
 
 def _block(ctx: PostContext) -> StopRule:
-    """The end of the block, guessed from its structure (soft cuts), and never into the context's layout."""
-    return earliest(echoes_context(ctx), *(soft(make(ctx)) for make in MULTILINE_RULES))
+    """The end of the block, guessed from its structure (soft cuts), and never into the context's layout or the
+    file's top level (firm_cuts)."""
+    return earliest(firm_cuts(ctx), *(soft(make(ctx)) for make in MULTILINE_RULES))
 
 
 def stop_rule(ctx: PostContext) -> StopRule:
@@ -390,8 +427,8 @@ def stop_rule(ctx: PostContext) -> StopRule:
         # mid-line, the line's end is a guess too: a model that ends its text itself within the grace meant more
         # lines (HumanEval random spans with the 1.5B, whose middles run on past the cursor's line). At the end of
         # a typed line it is not: the 0.5B, before it is known not to end, wrote `a + b`, then `print(...)`.
-        return earliest(soft(line), echoes_context(ctx))
-    one = earliest(line, echoes_context(ctx))
+        return earliest(soft(line), firm_cuts(ctx))
+    one = earliest(line, firm_cuts(ctx))
     block = _block(replace(ctx, multiline=True))
     bodies: dict[str, StopRule] = {}  # the header's line -> the block rules below it (built once, not per token)
 

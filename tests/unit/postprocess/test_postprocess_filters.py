@@ -50,6 +50,16 @@ def test_limit_scope_keeps_more_lines_mid_line_when_the_model_ended_them():
     assert limit_scope(replace(cut, ended=True), ctx).text == " == 1:\n        return"
 
 
+def test_limit_scope_never_keeps_the_file_s_top_level_below_an_indented_line():
+    # the 0.5B, given the grace before it is seen not to end, wrote example usage below the function and ended
+    model = "a**2 + b**2)\n\n# Example usage:\na = 3\nprint(hypotenuse(a, 4))"
+    cut, ctx = parse_marked(f"import math\n\ndef hypotenuse(a, b):\n    return math.sqrt(├{model}┤)\n")
+    assert limit_scope(replace(cut, ended=True), ctx).text == "a**2 + b**2)"
+    # a closing line at column 0 closes the definition: the other rules decide about it
+    cut, ctx = parse_marked("function f() {\n  return g(├1);\n}┤\n", "javascript")
+    assert limit_scope(replace(cut, ended=True), ctx).text == "1);\n}"
+
+
 def test_trim_suffix_lines_drops_lines_that_follow_anyway():
     c = run(trim_suffix_lines, "def f(x):\n    ├y = x\n    return y┤\n    return y\n")
     assert c.text == "y = x"

@@ -62,8 +62,11 @@ def test_stop_rule_picks_mode():
 def test_block_and_mid_line_ends_are_soft_cuts_and_the_context_s_layout_a_comment_s_or_a_typed_line_s_end_firm():
     # a block's or a line's end guessed from structure may be overruled by a model that ends the text itself
     # (HeldStop): HumanEval random spans run on past the cursor's line, and the 1.5B ends them there
-    block = stop_rule(ctx_of("def f():\n    ║\n"))("a\n    b\nc\n")
-    assert isinstance(block, SoftCut)
+    block = stop_rule(ctx_of("def f(x):\n    if x:\n        ║\n        y = 1\n"))("a\n        b\n    c\n")
+    assert block == len("a\n        b") and isinstance(block, SoftCut)
+    # ... but not the file's top level below an indented line: the next definition or example usage
+    top = stop_rule(ctx_of("def f():\n    ║\n"))("a\n    b\nc\n")
+    assert top == len("a\n    b") and not isinstance(top, SoftCut)
     one = stop_rule(ctx_of("x = f(a║, b)\n"))("c\nd")
     assert one == 1 and isinstance(one, SoftCut)
     comment = stop_rule(ctx_of("x = 1  # the ║\n"))("count\ny = 2")

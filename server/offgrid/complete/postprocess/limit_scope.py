@@ -14,8 +14,8 @@ def limit_scope(candidate: Candidate, ctx: PostContext) -> Candidate:
     cut = stop_rules.stop_rule(ctx)(text + "\n")
     if candidate.ended and isinstance(cut, SoftCut):
         # a model that ended the text itself knew where the block ends better than the rules' guess (HeldStop);
-        # only the context's layout is never kept
-        cut = stop_rules.echoes_context(ctx)(text + "\n")
+        # only the context's layout and the file's top level are never kept
+        cut = stop_rules.firm_cuts(ctx)(text + "\n")
     if cut is not None and cut < len(text):
         text = text[:cut]
     if ctx.multiline and not candidate.ended and (left_open := stop_rules.clause_left_open(ctx, text)) is not None:
