@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from offgrid.complete.postprocess.context import CLOSERS, OPENERS, PostContext, indentation
-from offgrid.context.languages import INDENTING_OPENERS, in_line_comment, line_comment
+from offgrid.context.languages import INDENTING_OPENERS, family_of, in_line_comment, line_comment
 from offgrid.engine.generation import SoftCut, StopRule
 
 _CLOSING_LINE = set(CLOSERS + ";,") | {" "}
@@ -340,39 +340,39 @@ def echoes_context(ctx: PostContext) -> StopRule:
     return rule
 
 
-_PREPROCESSED = ("c", "cpp", "objc", "objcpp", "cuda")  # languages whose `#` directives sit at column 0 anywhere
-
-
 def leaves_to_top_level(ctx: PostContext) -> StopRule:
     """Stop before a line at the file's top level below an indented cursor line: the code after the cursor's
     definition (example usage, a test, the next function) is no suggestion for the cursor, whatever the model's
     own end says (mid-line `return math.sqrt(|)`: the 0.5B wrote `a**2 + b**2)`, `# Example usage:`, `print(...)`,
-    then ended; HumanEval 79/1 with the 1.5B). A closing bracket or `end` there closes the definition and is left
-    to the other rules, as is a C preprocessor line."""
+    then ended). A closing bracket or `end` there closes the definition and is left to the other rules, as is a
+    preprocessor line of the C family."""
     typed = ctx.typed
     if not indentation(typed):
         return lambda text: None
+    preprocessed = family_of(ctx.language) == "c"  # its `#` directives sit at column 0 inside functions too
+
+    def stays(offset: int, line: str) -> bool:
+        if offset <= 0 or line[0].isspace() or line[0] in CLOSERS or line.split()[0] in _CLOSING_WORDS:
+            return True
+        return preprocessed and line.startswith("#")
 
     def rule(text: str) -> int | None:
         code_end = 0  # where the last line with code before it ends (blank lines before it go too)
         for offset, line in _complete_lines(typed, text):
             if not line.strip():
                 continue
-            if offset <= 0 or line[0].isspace() or line[0] in CLOSERS or line.split()[0] in _CLOSING_WORDS:
-                code_end = max(0, offset + len(line))
-                continue
-            if line.startswith("#") and ctx.language in _PREPROCESSED:
-                code_end = offset + len(line)
-                continue
-            return code_end
+            if not stays(offset, line):
+                return code_end
+            code_end = max(0, offset + len(line))
         return None
 
     return rule
 
 
 def firm_cuts(ctx: PostContext) -> StopRule:
-    """The cuts a model's own end never overrules (limit_scope, HeldStop's held cut): the context's layout, and
-    the file's top level below an indented cursor line."""
+    """The cuts a model's own end never overrules: firm while streaming (never held for the grace), and the only
+    cuts limit_scope applies to an answer the model ended past a held cut. The context's layout, and the file's
+    top level below an indented cursor line."""
     return earliest(echoes_context(ctx), leaves_to_top_level(ctx))
 
 

@@ -99,6 +99,13 @@ def language_for(language_id: str | None, path: str | None = None) -> Language |
     return _load(spec.name) if spec is not None else None
 
 
+def family_of(language_id: str) -> str:
+    """The family of an LSP languageId (`c` for C and C++, `js` for JavaScript and TypeScript), or its own name;
+    "" for a language not listed. Without loading the grammar."""
+    spec = _BY_ID.get(language_id)
+    return (spec.family or spec.name) if spec is not None else ""
+
+
 def line_comment(language_id: str) -> str:
     """The line comment marker of an LSP languageId (`//` for the C family and unknown languages)."""
     return LINE_COMMENTS.get(language_id, DEFAULT_COMMENT)

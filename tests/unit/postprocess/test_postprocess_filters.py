@@ -58,6 +58,11 @@ def test_limit_scope_never_keeps_the_file_s_top_level_below_an_indented_line():
     # a closing line at column 0 closes the definition: the other rules decide about it
     cut, ctx = parse_marked("function f() {\n  return g(├1);\n}┤\n", "javascript")
     assert limit_scope(replace(cut, ended=True), ctx).text == "1);\n}"
+    # in the C family a preprocessor line sits at column 0 inside a function too (cuda-cpp is VS Code's CUDA)
+    marked = "int f(void) {\n  int n = ├0;\n#ifdef DEBUG\n  n = 1;\n#endif┤\n  return n;\n}\n"
+    for language in ("c", "cpp", "cuda-cpp"):
+        cut, ctx = parse_marked(marked, language)
+        assert limit_scope(replace(cut, ended=True), ctx).text == "0;\n#ifdef DEBUG\n  n = 1;\n#endif"
 
 
 def test_trim_suffix_lines_drops_lines_that_follow_anyway():
