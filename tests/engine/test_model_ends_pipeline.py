@@ -1,5 +1,6 @@
-"""The pipeline learns from each multi-line answer whether the model ends its blocks itself, and holds the block
-rules' cuts only for one that does (complete/model_ends.py), on the tiny random-weight model."""
+"""The pipeline learns from each multi-line answer that no rule cut whether the model ends its blocks itself, and
+holds the block rules' cuts only for one that does (complete/model_ends.py), on the tiny random-weight model (a rule
+cut that was not held teaches nothing: tests/e2e/test_model_ends_evidence.py scripts one)."""
 
 from offgrid.complete.pipeline import Completer
 from offgrid.complete.request import CompletionRequest
@@ -15,19 +16,20 @@ def _settings() -> CompletionSettings:
 
 def test_multi_line_answers_are_recorded_and_one_line_answers_where_the_line_s_end_was_held(engine):
     c = Completer(engine, _settings())
-    stops = []
+    shown = []  # whether each answer ended by itself, for those that could show it
     for k in range(5):
-        s = c.complete(CompletionRequest(BLOCK, 2, 4, slot=f"b{k}"))
-        stops.append(s.generation.stop_reason)
-    ended = sum(r == "end" for r in stops)
-    assert c.ends.share == ended / 5
-    assert c.ends.grace(64) == (64 if ended >= 2.5 else 0)
+        g = c.complete(CompletionRequest(BLOCK, 2, 4, slot=f"b{k}")).generation
+        if g.held or g.stop_reason in ("end", "max_tokens"):
+            shown.append(g.stop_reason == "end")
+    assert shown, "the tiny model's answers run to the token cap or end"
+    assert c.ends.seen == len(shown) and c.ends.share == sum(shown) / len(shown)
+    assert c.ends.grace(64) == (64 if len(shown) < 4 or sum(shown) >= len(shown) / 2 else 0)
     # single-line mode: learnt from only where the line's end was held, so the model could show its own end
     held = []
     for k in range(3):
         s = c.complete(CompletionRequest(MID_LINE, 0, 12, slot=f"m{k}"))
         held.append(s.generation.held)
-    assert c.ends.seen == 5 + sum(held)
+    assert c.ends.seen == len(shown) + sum(held)
 
 
 def test_the_grace_setting_reaches_the_request_and_zero_turns_it_off(engine):

@@ -3,9 +3,9 @@
 Qwen2.5-Coder-1.5B ends most HumanEval middles with end-of-text (28 of 40 multi-line tasks before any block rule
 would cut, dev problems), and cutting it where the rules guess the block ends loses tasks that its own end gets
 right. The 0.5B almost never ends (0 of 40: it writes on into test code until the token cap), so holding the
-rules' cut for it only costs tokens. What a model does is seen on every multi-line request at no cost, so the
-grace (engine/generation.py HeldStop) is given only while the model's recent answers mostly ended by
-themselves.
+rules' cut for it only costs tokens. What a model does is seen at no cost wherever it could show it (a held cut,
+or a multi-line answer no rule cut), so the grace (engine/generation.py HeldStop) is given only while the model's
+recent answers mostly ended by themselves. A cut that was not held shows nothing and is not counted.
 """
 
 from collections import deque
@@ -16,7 +16,8 @@ MIN_SHARE = 0.5  # the share of them that ended by themselves (1.5B about 0.7-0.
 
 
 class ModelEnds:
-    """The recent multi-line answers of one model: ended by itself, or cut (by a rule or a cap)."""
+    """The recent answers of one model that could show its end: ended by itself, or not (written past a held cut,
+    or to the token cap)."""
 
     def __init__(self) -> None:
         self._ended: deque[bool] = deque(maxlen=WINDOW)
