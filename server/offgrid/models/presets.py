@@ -67,6 +67,14 @@ PRESETS: dict[str, Preset] = {
             description="Qwen2.5-Coder 3B Instruct, Q4_K_M: for machines with a GPU or many cores (hub only)",
         ),
         Preset(
+            name="qwen2.5-coder-7b",
+            filename="qwen2.5-coder-7b-instruct-q4_k_m.gguf",
+            sha256=None,
+            size_mb=4680,
+            hub=HubSource("Qwen/Qwen2.5-Coder-7B-Instruct-GGUF", "qwen2.5-coder-7b-instruct-q4_k_m.gguf"),
+            description="Qwen2.5-Coder 7B Instruct, Q4_K_M: for a GPU with 16 GB or more (hub only)",
+        ),
+        Preset(
             name="smollm2-135m",
             filename="SmolLM2-135M-Instruct.Q4_1.gguf",
             sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
