@@ -6,7 +6,9 @@
 #
 #   bash tests/bench_sources.sh            # install what is missing (apt-get needs root), print the entries
 #   bash tests/bench_sources.sh --print    # install nothing, print what is there
-#   OFFGRID_BENCH_SET=held-out bash tests/bench_sources.sh   # the sources kept for final figures (never tuned on)
+#   OFFGRID_BENCH_SET=held-out bash tests/bench_sources.sh   # sources kept from tuning (seen in 0.5B runs since)
+#   OFFGRID_BENCH_SET=final PYTHON=.venv/bin/python bash tests/bench_sources.sh   # first used 2026-12-03, never
+#                                                      # tuned on: Python packages too (pip, into PYTHON's env)
 set -euo pipefail
 
 CACHE="${OFFGRID_BENCH_SOURCES:-$HOME/.cache/offgrid/bench-sources}"
@@ -22,6 +24,8 @@ GO_MODS=(github.com/spf13/pflag github.com/google/uuid github.com/BurntSushi/tom
 RUST_DEBS=(librust-serde-json-dev librust-serde-dev librust-semver-dev librust-regex-syntax-dev librust-memchr-dev
   librust-base64-dev librust-toml-dev librust-ryu-dev)
 RUST_CRATES=(serde_json serde semver regex-syntax memchr base64 toml ryu)
+PY_DISTS=()  # the dev and held-out sets name their Python packages on the command line (README)
+PY_MODS=()
 if [[ "${OFFGRID_BENCH_SET:-dev}" == held-out ]]; then
   NPM=(yargs@17.7.2 express@4.21.2 dayjs@1.11.13 date-fns@4.1.0 uuid@11.0.3 mime@4.0.6 chalk@5.3.0 zod@3.24.1)
   NPM_ENTRIES=(yargs express dayjs/esm date-fns uuid mime chalk zod)
@@ -32,9 +36,25 @@ if [[ "${OFFGRID_BENCH_SET:-dev}" == held-out ]]; then
   RUST_DEBS=(librust-itoa-dev librust-anyhow-dev librust-bytes-dev librust-smallvec-dev librust-indexmap-dev
     librust-log-dev librust-hashbrown-dev)
   RUST_CRATES=(itoa anyhow bytes smallvec indexmap log hashbrown)
+elif [[ "${OFFGRID_BENCH_SET:-dev}" == final ]]; then
+  PY_DISTS=(rich==13.9.4 click==8.1.8 jinja2==3.1.5 werkzeug==3.1.3 markdown-it-py==3.0.0 marshmallow==3.23.2
+    tomlkit==0.13.2 python-dateutil==2.9.0.post0)
+  PY_MODS=(rich click jinja2 werkzeug markdown_it marshmallow tomlkit dateutil)
+  NPM=(luxon@3.5.0 yaml@2.6.1 handlebars@4.7.8 ramda@0.30.1)
+  NPM_ENTRIES=(luxon/src yaml/dist handlebars/lib ramda/es)
+  GO_DEBS=(golang-github-urfave-cli-dev golang-github-gin-gonic-gin-dev golang-github-pelletier-go-toml-dev
+    golang-github-hashicorp-hcl-dev golang-github-go-playground-validator-v10-dev)
+  GO_MODS=(github.com/urfave/cli github.com/gin-gonic/gin github.com/pelletier/go-toml github.com/hashicorp/hcl
+    github.com/go-playground/validator/v10)
+  RUST_DEBS=(librust-itertools-dev librust-rand-dev librust-aho-corasick-dev librust-textwrap-dev)
+  RUST_CRATES=(itertools rand aho-corasick textwrap)
 fi
+PYTHON="${PYTHON:-python3}"
 
 if [[ "${1:-}" != "--print" ]]; then
+  if ((${#PY_DISTS[@]})); then
+    "$PYTHON" -m pip install -q --disable-pip-version-check "${PY_DISTS[@]}" >&2
+  fi
   mkdir -p "$CACHE/npm"
   npm install --prefix "$CACHE/npm" --no-audit --no-fund --ignore-scripts --omit=dev "${NPM[@]}" >&2
   missing=()
@@ -48,6 +68,9 @@ if [[ "${1:-}" != "--print" ]]; then
 fi
 
 entries=()
+for mod in "${PY_MODS[@]}"; do
+  if "$PYTHON" -c "import $mod" 2>/dev/null; then entries+=("$mod"); fi
+done
 for name in "${NPM_ENTRIES[@]}"; do
   if [[ -d "$CACHE/npm/node_modules/$name" ]]; then entries+=("npm:$name"); fi
 done
