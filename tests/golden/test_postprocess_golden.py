@@ -30,7 +30,8 @@ def test_golden(path: Path):
     assert case.get("description"), "every case says what it checks"
     ctx_table, expected = case["context"], case["expected"]
     language, truncated = ctx_table.get("language", "python"), case.get("truncated", False)
-    candidate, ctx = parse_marked(ctx_table["text"], language, truncated, ctx_table.get("tree_mode"))
+    ended = case.get("ended", False)  # the model ended the text itself (not a cap or a rule)
+    candidate, ctx = parse_marked(ctx_table["text"], language, truncated, ctx_table.get("tree_mode"), ended)
     if "multiline" in ctx_table:
         assert ctx.multiline == ctx_table["multiline"], "the mode chosen for this cursor"
     streamed = replace(candidate, text=_streamed(candidate.text, stop_rule(ctx)))

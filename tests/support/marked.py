@@ -5,7 +5,7 @@ from offgrid.context.mode import Mode
 
 
 def parse_marked(
-    marked: str, language: str = "python", truncated: bool = False, mode: Mode | None = None
+    marked: str, language: str = "python", truncated: bool = False, mode: Mode | None = None, ended: bool = False
 ) -> tuple[Candidate, PostContext]:
     """The candidate and context a marked document describes. Without `├┤` the model text is empty. `mode` is
     the syntax tree's, as the context pack gives it (else the fallback without a tree decides)."""
@@ -15,4 +15,4 @@ def parse_marked(
     else:
         before, after = marked.split("║", 1)
         model = ""
-    return Candidate(model, truncated=truncated), make_context(before, after, language, mode)
+    return Candidate(model, truncated=truncated, ended=ended), make_context(before, after, language, mode)

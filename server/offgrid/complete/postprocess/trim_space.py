@@ -1,7 +1,10 @@
 """Trailing whitespace never belongs in a suggestion, nor a second space after one already typed; but a line
-break the model ended on before code that follows the cursor on its line is the suggestion's own."""
+break the model ended on before code that follows the cursor on its line is the suggestion's own, and so is a
+space it ended on before a word that follows the cursor: without it the two run together."""
 
-from offgrid.complete.postprocess.context import Candidate, PostContext
+from offgrid.complete.postprocess.context import CLOSERS, Candidate, PostContext
+
+_NO_SPACE_BEFORE = CLOSERS + ",;:."  # a model's space before these is noise, not a separator
 
 
 def trim_space(candidate: Candidate, ctx: PostContext) -> Candidate:
@@ -11,8 +14,13 @@ def trim_space(candidate: Candidate, ctx: PostContext) -> Candidate:
     `... lst.remove(res[-1])\\n       ` before ` switch = not switch`)."""
     text = candidate.text.rstrip()
     tail = candidate.text[len(text) :]
-    if candidate.ended and "\n" in tail and ctx.line_rest.strip():
+    rest = ctx.line_rest
+    if candidate.ended and "\n" in tail and rest.strip():
         text += tail[tail.rindex("\n") :]
+    elif candidate.ended and tail and text and rest[:1].strip() and rest[0] not in _NO_SPACE_BEFORE:
+        # the model ended on a space right before the line's rest (HumanEval random spans with the 1.5B:
+        # `' '.join([s for s` then `in ...`, `*c` then `for c in ...`): the space keeps the words apart
+        text += tail
     typed = ctx.typed
     if typed.strip() and typed.endswith((" ", "\t")) and not text.startswith("\n"):
         text = text.lstrip(" \t")
