@@ -25,6 +25,14 @@ class ModelEnds:
     def record(self, ended: bool) -> None:
         self._ended.append(ended)
 
+    def observe(self, stop_reason: str, held: bool, multiline: bool) -> None:
+        """Learn from one finished answer, where it could show the model's end: its cut was held, or no rule cut
+        it (a multi-line answer that ended or ran to the token cap). A rule's cut given no grace shows nothing:
+        counted as "did not end", it kept a model that had lost the grace from ever earning it back (the 1.5B on
+        held-out random spans, seed 67: 5 of 35 against plain's 18, nearly all cut at the line end)."""
+        if held or (multiline and stop_reason in ("end", "max_tokens")):
+            self.record(stop_reason == "end")
+
     @property
     def seen(self) -> int:
         return len(self._ended)
