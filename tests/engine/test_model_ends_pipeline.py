@@ -2,6 +2,7 @@
 holds the block rules' cuts only for one that does (complete/model_ends.py), on the tiny random-weight model (a rule
 cut that was not held teaches nothing: tests/e2e/test_model_ends_evidence.py scripts one)."""
 
+from offgrid.complete.model_ends import MIN_SEEN
 from offgrid.complete.pipeline import Completer
 from offgrid.complete.request import CompletionRequest
 from offgrid.config import CompletionSettings
@@ -23,7 +24,7 @@ def test_multi_line_answers_are_recorded_and_one_line_answers_where_the_line_s_e
             shown.append(g.stop_reason == "end")
     assert shown, "the tiny model's answers run to the token cap or end"
     assert c.ends.seen == len(shown) and c.ends.share == sum(shown) / len(shown)
-    assert c.ends.grace(64) == (64 if len(shown) < 4 or sum(shown) >= len(shown) / 2 else 0)
+    assert c.ends.grace(64) == (64 if len(shown) < MIN_SEEN or sum(shown) >= len(shown) / 2 else 0)
     # single-line mode: learnt from only where the line's end was held, so the model could show its own end
     held = []
     for k in range(3):
