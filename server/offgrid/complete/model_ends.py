@@ -14,7 +14,7 @@ there end within the grace, and it passes 26).
 
 from collections import deque
 
-WINDOW = 20  # recent multi-line answers looked at
+WINDOW = 20  # recent answers that showed the model's end looked at
 MIN_SEEN = 8  # until this many are seen, the model is given the grace (a few held cuts are cheap)
 MIN_SHARE = 0.5  # the share of them that ended by themselves (1.5B about 0.7-0.95, 0.5B under 0.1)
 PROBE_AFTER = 8  # answers that showed nothing, after which a model without the grace is given it once more
