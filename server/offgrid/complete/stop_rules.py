@@ -427,7 +427,16 @@ def stop_rule(ctx: PostContext) -> StopRule:
         # mid-line, the line's end is a guess too: a model that ends its text itself within the grace meant more
         # lines (HumanEval random spans with the 1.5B, whose middles run on past the cursor's line). At the end of
         # a typed line it is not: the 0.5B, before it is known not to end, wrote `a + b`, then `print(...)`.
-        return earliest(soft(line), firm_cuts(ctx))
+        def line_below(text: str) -> int | None:
+            # a newline first breaks the line at the cursor: the line the model writes below is the suggestion,
+            # not the empty one before it (HumanEval random spans: `ans = 0` + `\n    for i in ...:` before
+            # `arr[i] != ...`, `enumerate(l):` + `\n        ` before `for j in ...`)
+            if not text.startswith("\n"):
+                return line(text)
+            below = line(text[1:])
+            return None if below is None else 1 + below
+
+        return earliest(soft(line_below), firm_cuts(ctx))
     one = earliest(line, firm_cuts(ctx))
     block = _block(replace(ctx, multiline=True))
     bodies: dict[str, StopRule] = {}  # the header's line -> the block rules below it (built once, not per token)

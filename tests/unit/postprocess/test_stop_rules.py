@@ -263,3 +263,14 @@ def test_after_a_newline_first_the_first_line_below_is_the_suggestion_s_first():
     rule = repeats_suffix(ctx)
     assert rule("\n        return [n + rest, 1]\n    else:\n") is None
     assert rule(":\n        x = 1\n        return [n + rest, 0]\n") is not None  # a later line still is
+
+
+def test_a_newline_first_mid_line_breaks_the_line_and_the_line_below_is_the_suggestion():
+    # HumanEval random spans: `ans = 0` + a newline, then the `for` header the model writes below, before the
+    # `arr[i] != ...` that follows the cursor; cut at that first newline, the suggestion was empty
+    rule = stop_rule(ctx_of("def f(arr):\n    ans = 0║arr[i] != arr[-i]:\n        ans += 1\n"))
+    text = "\n    for i in range(len(arr) // 2):\n        if "
+    cut = rule(text)
+    assert text[:cut] == "\n    for i in range(len(arr) // 2):" and isinstance(cut, SoftCut)
+    assert rule("\n        ") is None  # the line below is not finished yet: the model may still end it there
+    assert rule(" + 1\n    x = 2\n") == len(" + 1")  # no newline first: the cursor's line, as before

@@ -1,6 +1,7 @@
 """Trailing whitespace never belongs in a suggestion, nor a second space after one already typed; but a line
 break the model ended on before code that follows the cursor on its line is the suggestion's own, and so is a
-space it ended on before a word that follows the cursor: without it the two run together."""
+space it ended on before a word that follows the cursor: without it the two run together, and so is indentation
+it ended on before the code of the cursor's line."""
 
 from offgrid.complete.postprocess.context import CLOSERS, Candidate, PostContext
 
@@ -21,6 +22,10 @@ def trim_space(candidate: Candidate, ctx: PostContext) -> Candidate:
         # the model ended on a space right before the line's rest (HumanEval random spans with the 1.5B:
         # `' '.join([s for s` then `in ...`, `*c` then `for c in ...`): the space keeps the words apart
         text += tail
+    elif candidate.ended and tail and not text and not ctx.typed.strip() and rest.strip():
+        # only indentation, ended, with the cursor in the line's own indentation before its code (HumanEval
+        # random spans: `   ` before ` return n**2`): the spaces are the answer
+        text = tail
     typed = ctx.typed
     if typed.strip() and typed.endswith((" ", "\t")) and not text.startswith("\n"):
         text = text.lstrip(" \t")
