@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from offgrid import __version__, log_privacy
-from offgrid.config import LAYOUTS, ContextSettings
+from offgrid.config import DEFAULT_PREFIX_TOKENS, LAYOUTS, ContextSettings
 from offgrid.models.presets import AUTO_PRESET, DEFAULT_PRESET, PRESETS
 
 DEFAULT_BENCH_PACKAGES = "cattrs,pygls,huggingface_hub,gguf,jinja2,click,requests,urllib3,_pytest,packaging"
@@ -111,7 +111,12 @@ def _parser() -> argparse.ArgumentParser:
     ctx.add_argument("--seed", type=int, default=1)
     ctx.add_argument("--budget", type=int, default=512, help="the context pack's token budget")
     ctx.add_argument("--formats", default="repo,comments", help="pack formats to compare against no context")
-    ctx.add_argument("--prefix-tokens", type=int, default=512, help="local prefix window (suffix: a quarter)")
+    ctx.add_argument(
+        "--prefix-tokens",
+        type=int,
+        default=DEFAULT_PREFIX_TOKENS,  # the server's windows: offgrid is measured as a user runs it
+        help="local prefix window (suffix: a quarter); default: the server's",
+    )
     ctx.add_argument("--index-files", type=int, default=1000, help="files for the indexing figures")
     ctx.add_argument("--threads", type=int, default=1, help="llama.cpp threads (1 on a shared machine)")
     ctx.add_argument("--cuts", default="line,name", help="where lines are cut: at the indentation, at the name")
