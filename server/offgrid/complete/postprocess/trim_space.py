@@ -1,6 +1,6 @@
 """Trailing whitespace never belongs in a suggestion, nor a second space after one already typed; but a line
 break the model ended on before code that follows the cursor on its line is the suggestion's own, and so is a
-space it ended on before a word that follows the cursor: without it the two run together, and so is indentation
+space before a word that follows the cursor: without it the two run together, and so is indentation
 it ended on before the code of the cursor's line."""
 
 from offgrid.complete.postprocess.context import CLOSERS, Candidate, PostContext
@@ -9,19 +9,21 @@ _NO_SPACE_BEFORE = CLOSERS + ",;:."  # a model's space before these is noise, no
 
 
 def trim_space(candidate: Candidate, ctx: PostContext) -> Candidate:
-    """Strip trailing whitespace; strip leading spaces when the cursor already follows a space mid-line. When
-    the model ended its text with a line break and the rest of the cursor line is code, the break and the
-    indentation after it stay: they put that code on a line of its own (HumanEval random spans with the 1.5B,
+    """Strip trailing whitespace, but not a space before the word that follows the cursor; strip leading spaces
+    when the cursor already follows a space mid-line. When the model ended its text with a line break and the
+    rest of the cursor line is code, the break and the indentation after it stay: they put that code on a line
+    of its own (HumanEval random spans with the 1.5B,
     `... lst.remove(res[-1])\\n       ` before ` switch = not switch`)."""
     text = candidate.text.rstrip()
     tail = candidate.text[len(text) :]
     rest = ctx.line_rest
     if candidate.ended and "\n" in tail and rest.strip():
         text += tail[tail.rindex("\n") :]
-    elif candidate.ended and tail and text and rest[:1].strip() and rest[0] not in _NO_SPACE_BEFORE:
-        # the model ended on a space right before the line's rest (HumanEval random spans with the 1.5B:
-        # `' '.join([s for s` then `in ...`, `*c` then `for c in ...`): the space keeps the words apart
-        text += tail
+    elif tail and text and "\n" not in tail and rest[:1].strip() and rest[0] not in _NO_SPACE_BEFORE:
+        # a space right before the line's rest (HumanEval random spans with the 1.5B: `' '.join([s for s` then
+        # `in ...`, `*c` then `for c in ...`) keeps the words apart, also where a rule cut the model's copy of
+        # that rest (`subs` + `tring in x]` before `in x]`, the 0.5B): glued, `subsin x` is never right
+        text += tail if candidate.ended else " "
     elif candidate.ended and tail and not text and not ctx.typed.strip() and rest.strip():
         # only indentation, ended, with the cursor in the line's own indentation before its code (HumanEval
         # random spans: `   ` before ` return n**2`): the spaces are the answer
