@@ -76,7 +76,7 @@ _MIN_ECHO = 6  # shorter rows (`# }`, `# x = 1`) are as likely the model's own
 def context_echoes(pack: ContextPack | None) -> frozenset[str]:
     """The lines that only the context's layout shows the model: the path rows and the other files' rows as
     comments, and the bare paths that follow a file separator. A suggestion that writes one is copying the
-    layout, not writing code for the cursor (stop_rules.echoes_context)."""
+    layout, not writing code for the cursor (firm_cuts.echoes_context)."""
     if pack is None or not pack.files:
         return frozenset()
     rows = {row.strip() for row in _commented(pack).split("\n")}

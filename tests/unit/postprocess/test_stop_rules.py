@@ -1,12 +1,13 @@
-from offgrid.complete.postprocess import make_context
-from offgrid.complete.stop_rules import (
-    MAX_OPEN_LINES,
+from offgrid.complete.block_end import (
     blank_after_statement,
+    clause_left_open,
+    fills_the_gap,
     leaves_block,
+    opens_following,
     repeats_suffix,
-    single_line,
-    stop_rule,
 )
+from offgrid.complete.postprocess import make_context
+from offgrid.complete.stop_rules import MAX_OPEN_LINES, single_line, stop_rule
 from offgrid.engine.generation import SoftCut, after_skip
 
 from tests.support.marked import parse_marked
@@ -88,7 +89,6 @@ def test_after_skip_ignores_the_regenerated_typed_text():
 
 
 def test_opens_following_stops_after_a_header_whose_body_follows():
-    from offgrid.complete.stop_rules import opens_following
 
     rule = opens_following(ctx_of("def f(s):\n    ║\n        n += 1\n"))
     assert rule("for c in s:") is None  # not a whole line yet
@@ -128,7 +128,6 @@ def test_an_open_call_stops_after_max_open_lines():
 
 def test_a_block_ended_on_a_blank_line_stops_back_at_the_following_code_level():
     from offgrid.complete.postprocess.context import make_context
-    from offgrid.complete.stop_rules import fills_the_gap
 
     before = "def f(x, y):\n    if y % 2 == 0:\n"
     after = "\n    if x == y:\n        return -1\n"
@@ -146,7 +145,6 @@ def test_a_block_ended_on_a_blank_line_stops_back_at_the_following_code_level():
 
 def test_a_first_line_repeated_further_down_is_kept_and_a_commented_copy_of_the_next_line_is_cut():
     from offgrid.complete.postprocess.context import make_context
-    from offgrid.complete.stop_rules import repeats_suffix
 
     checks = make_context(
         "def f(lst):\n    if not lst:\n", "\n    t = len(lst)\n    if t > 3:\n        return 'No'\n", "python", "multi"
@@ -176,7 +174,6 @@ def test_a_header_leaves_the_block_when_the_code_below_is_not_its_body():
 
 
 def test_a_clause_first_in_the_suggestion_ends_it_when_the_code_below_is_its_body():
-    from offgrid.complete.stop_rules import clause_left_open, opens_following
 
     # HumanEval 132 (dev, 0.5B): the hole is `elif string[i] == ']':` above its body; the model writes a body of
     # its own, and at the end the suggestion is cut back to the clause
@@ -190,7 +187,6 @@ def test_a_clause_first_in_the_suggestion_ends_it_when_the_code_below_is_its_bod
 
 
 def test_opens_following_lets_a_clause_write_its_own_body():
-    from offgrid.complete.stop_rules import opens_following
 
     rule = opens_following(ctx_of(ELSE_THEN_HEADER))
     assert rule("val += 1\n    else:\n") is None  # what comes next decides
@@ -199,7 +195,6 @@ def test_opens_following_lets_a_clause_write_its_own_body():
 
 
 def test_code_below_that_goes_on_with_a_clause_is_no_header_s_body():
-    from offgrid.complete.stop_rules import opens_following
 
     # HumanEval 142 (dev, 1.5B): the code below the hole starts with `elif`, so the `for` the model writes is
     # not its header: the `if` that the `elif` goes on with is still to come
@@ -209,7 +204,6 @@ def test_code_below_that_goes_on_with_a_clause_is_no_header_s_body():
 
 def test_one_assignment_at_the_following_level_may_set_up_the_code_below():
     from offgrid.complete.postprocess.context import make_context
-    from offgrid.complete.stop_rules import fills_the_gap
 
     # HumanEval 101 (held out, 1.5B): `return []` ends the `if`, `s_list = []` comes before the loop that fills it
     before = "def words(s):\n    if not s:\n"
@@ -222,7 +216,6 @@ def test_one_assignment_at_the_following_level_may_set_up_the_code_below():
 
 
 def test_a_header_two_levels_above_the_code_below_is_not_its_header():
-    from offgrid.complete.stop_rules import opens_following
 
     # HumanEval 147 (held out, 1.5B): `for j ...:` then `for k ...:`, whose body the code below is
     rule = opens_following(ctx_of("def f(n):\n    for i in range(n):\n        ║\n                c += 1\n"))
@@ -232,7 +225,6 @@ def test_a_header_two_levels_above_the_code_below_is_not_its_header():
 
 def test_the_clauses_of_a_chain_may_come_before_the_clause_below():
     from offgrid.complete.postprocess.context import make_context
-    from offgrid.complete.stop_rules import fills_the_gap
 
     # HumanEval 81 (1.5B): the code below is `elif gpa > 0.7:`; the middle goes on with the elifs before it
     before = "def grade(gpa):\n    if gpa > 2.0:\n"
