@@ -63,7 +63,8 @@ def stop_rule(ctx: PostContext) -> StopRule:
     into the context's layout. Mid-line, the line's end is a soft cut (a guess, like a block's end). At the end of
     a typed line, a model that starts with a newline says the line is done and goes on below: the block's rules
     apply then, not an empty one-line answer (HumanEval random spans with the 1.5B, which the plain prompt gets
-    right)."""
+    right). Mid-line, a newline first is held until the line below it is written: kept only if the model ends
+    there."""
     if ctx.multiline:
         return _block(ctx)
     if in_line_comment(ctx.typed, ctx.language):
@@ -74,13 +75,13 @@ def stop_rule(ctx: PostContext) -> StopRule:
         # lines (HumanEval random spans with the 1.5B, whose middles run on past the cursor's line). At the end of
         # a typed line it is not: the 0.5B, before it is known not to end, wrote `a + b`, then `print(...)`.
         def line_below(text: str) -> int | None:
-            # a newline first breaks the line at the cursor: the line the model writes below is the suggestion,
-            # not the empty one before it (HumanEval random spans: `ans = 0` + `\n    for i in ...:` before
-            # `arr[i] != ...`, `enumerate(l):` + `\n        ` before `for j in ...`)
+            # a newline first breaks the line at the cursor: the line the model writes below is held too, not cut
+            # at once, so a model that ends there is heard (HumanEval random spans: `enumerate(l):` + `\n        `
+            # before `for j in ...`); one that goes on gets nothing, as before: cut after that line, the rest of
+            # the cursor's line would be glued to it (`for i in range(n):arr[i] != ...`)
             if not text.startswith("\n"):
                 return line(text)
-            below = line(text[1:])
-            return None if below is None else 1 + below
+            return None if line(text[1:]) is None else 0
 
         return earliest(soft(line_below), firm_cuts(ctx))
     one = earliest(line, firm_cuts(ctx))

@@ -147,3 +147,25 @@ def test_a_call_opened_on_a_single_line_and_closed_below_survives_every_filter()
     call = "times(\n        timezones=timezones(),\n    )"
     cand, ctx = parse_marked(f"def f():\n    return st.├{call}\n\n\ndef g():┤\n    pass\n")
     assert postprocess(cand, replace(ctx, multiline=False)).text == call
+
+
+def _blank(marked, ended=True, mode="single"):
+    candidate, ctx = parse_marked(marked, "python", False, mode, ended)
+    return drop_blank(candidate, ctx).text
+
+
+def test_drop_blank_keeps_whitespace_the_model_ended_on_only_where_it_lays_out_the_code_at_a_level_of_the_file():
+    # a line break before the code after the cursor, at the level inside the `for` the cursor's line opens
+    loop = "def f(l):\n    for i, x in enumerate(l):├\n        ┤for j in l:\n            pass\n"
+    assert _blank(loop) == "\n        "
+    assert _blank(loop, ended=False) == ""  # a cap or a rule stopped it: it says nothing
+    assert _blank(loop, mode="multi") == ""  # several lines asked for: a blank answer is no answer
+    assert _blank(loop.replace("├\n        ┤", "├\n       ┤")) == ""  # 7 spaces: no level of this file
+    # indentation in the line's own indentation: 3 spaces before ` return` make the docstring's 4
+    doc = 'def f(n):\n    """Doc."""\n├   ┤ return n\n'
+    assert _blank(doc) == "   "
+    assert _blank(doc.replace("├   ┤", "├       ┤")) == ""  # 8: deeper than anything around it
+    assert _blank(doc.replace("├   ┤", "├\t┤")) == ""  # a tab before a space, in a file indented with spaces
+    tabs = "func f() {\n\tif x {\n├\t┤\treturn\n\t}\n}\n"
+    assert _blank(tabs) == "\t"  # tabs, one level inside the `if`
+    assert _blank("x = f(├\n┤a)\n") == ""  # a line break to column 0 inside a call: no code there starts a line

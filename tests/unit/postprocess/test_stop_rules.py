@@ -257,12 +257,15 @@ def test_after_a_newline_first_the_first_line_below_is_the_suggestion_s_first():
     assert rule(":\n        x = 1\n        return [n + rest, 0]\n") is not None  # a later line still is
 
 
-def test_a_newline_first_mid_line_breaks_the_line_and_the_line_below_is_the_suggestion():
-    # HumanEval random spans: `ans = 0` + a newline, then the `for` header the model writes below, before the
-    # `arr[i] != ...` that follows the cursor; cut at that first newline, the suggestion was empty
+def test_a_newline_first_mid_line_is_held_until_the_line_below_is_written():
+    # HumanEval random spans: `enumerate(l):` + a newline and the indentation of the `for` that follows the
+    # cursor; cut at that first newline, a model that ends there was never heard. Held until the line below is
+    # written, and then cut to nothing unless the model ends (HeldStop): cut after that line, the rest of the
+    # cursor's line would be glued to it (`for i in range(len(arr) // 2):arr[i] != ...`)
     rule = stop_rule(ctx_of("def f(arr):\n    ans = 0║arr[i] != arr[-i]:\n        ans += 1\n"))
-    text = "\n    for i in range(len(arr) // 2):\n        if "
-    cut = rule(text)
-    assert text[:cut] == "\n    for i in range(len(arr) // 2):" and isinstance(cut, SoftCut)
-    assert rule("\n        ") is None  # the line below is not finished yet: the model may still end it there
+    assert rule("\n        ") is None  # the line below is not written yet: the model may still end there
+    cut = rule("\n    for i in range(len(arr) // 2):\n        if ")
+    assert cut == 0 and isinstance(cut, SoftCut)
     assert rule(" + 1\n    x = 2\n") == len(" + 1")  # no newline first: the cursor's line, as before
+    top = rule("\nprint(ans)\n")  # the file's top level below an indented line: firm, whatever the model does
+    assert top == 0 and not isinstance(top, SoftCut)

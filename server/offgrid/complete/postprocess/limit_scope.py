@@ -1,10 +1,5 @@
 """Cut a finished suggestion where the streaming stop rules would have stopped it (text from any source)."""
 
-from offgrid.complete import (  # modules, not names: they import this package, which may come first
-    block_end,
-    firm_cuts,
-    stop_rules,
-)
 from offgrid.complete.postprocess.context import Candidate, PostContext
 from offgrid.engine.generation import SoftCut
 
@@ -14,6 +9,9 @@ def limit_scope(candidate: Candidate, ctx: PostContext) -> Candidate:
     clause left without the header its code below needs (block_end.clause_left_open); a block the model ended
     itself is kept whole. The text is finished, so its last line counts as complete (the rules wait for a
     line's newline)."""
+    # imported here, not above: the stop rules import this package (its context), which imports this module
+    from offgrid.complete import block_end, firm_cuts, stop_rules
+
     text = candidate.text
     cut = stop_rules.stop_rule(ctx)(text + "\n")
     if candidate.ended and isinstance(cut, SoftCut):
