@@ -186,6 +186,12 @@ async def test_plain_http_to_another_machine_warns_once(tmp_path):
     # 192.0.2.1 is TEST-NET-1 (never routed): nothing is sent until a completion is asked for
     async with running_server(None, options("openai", "http://192.0.2.1:8080"), env=no_local_model_env(tmp_path)) as c:
         await wait_ready(c)
+        # the status can say ready a moment before the warning reaches the client (shown once loading is over)
+        for _ in range(100):
+            if warnings(c):
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)  # a second one would have come by now
         assert len(warnings(c)) == 1 and "unencrypted" in warnings(c)[0]
 
 
