@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from offgrid.complete.postprocess.context import CLOSERS, OPENERS, PostContext, indentation
-from offgrid.complete.stop_text import complete_lines, cut_before, is_closing_line, next_code_line
+from offgrid.complete.stop_text import complete_lines, cut_before, is_closing_line
 from offgrid.context.languages import INDENTING_OPENERS, line_comment
 from offgrid.engine.generation import StopRule
 
@@ -26,7 +26,7 @@ def leaves_block(ctx: PostContext) -> StopRule:
     not already have is kept, and ends the suggestion.
     """
     typed = ctx.typed
-    following = next_code_line(ctx)
+    following = ctx.next_code_line()
 
     def rule(text: str) -> int | None:
         lines = [(o, ln) for o, ln in complete_lines(typed, text) if ln.strip()]
@@ -105,7 +105,7 @@ def fills_the_gap(ctx: PostContext) -> StopRule:
     below is a clause (`elif gpa > 0.7:`), the clauses of its chain before it may come (HumanEval 81).
     """
     typed = ctx.typed
-    following = next_code_line(ctx)
+    following = ctx.next_code_line()
 
     def rule(text: str) -> int | None:
         if typed.strip() or following is None:
@@ -207,7 +207,7 @@ def opens_following(ctx: PostContext) -> StopRule:
     goes on with a statement (`else:`) after a deeper block of the suggestion is followed by its own body as
     often: it ends the suggestion only when the line after it is not deeper."""
     typed = ctx.typed
-    following = next_code_line(ctx)
+    following = ctx.next_code_line()
 
     def rule(text: str) -> int | None:
         if following is None or _continues(following):  # `elif ...:` below is no header's body: an `if` is due
@@ -236,7 +236,7 @@ def clause_left_open(ctx: PostContext, text: str) -> int | None:
     above deeper code) and does not end with the header of a later clause or block for that code is cut after
     its first line: the code below is that clause's body (HumanEval 132: `elif string[i] == ']':` above
     `cnt -= 1`). An `elif` ladder that ends with the header whose body follows is kept whole (81)."""
-    following = next_code_line(ctx)
+    following = ctx.next_code_line()
     if following is None or ctx.typed.strip():
         return None
     lines = [(o, ln) for o, ln in complete_lines(ctx.typed, text + "\n") if ln.strip()]

@@ -8,7 +8,7 @@ from dataclasses import replace
 from offgrid.complete.block_end import MULTILINE_RULES
 from offgrid.complete.firm_cuts import echoes_context, firm_cuts
 from offgrid.complete.postprocess.context import CLOSERS, OPENERS, PostContext, indentation
-from offgrid.complete.stop_text import earliest, next_code_line, soft
+from offgrid.complete.stop_text import earliest, soft
 from offgrid.context.languages import in_line_comment
 from offgrid.engine.generation import SoftCut, StopRule
 
@@ -114,5 +114,5 @@ def _opens_empty_block(ctx: PostContext, first: str) -> bool:
     header = (ctx.typed + first).rstrip()
     if not header.endswith(HEADER_ENDS) or in_line_comment(ctx.typed + first, ctx.language):
         return False
-    below = next_code_line(ctx)
+    below = ctx.next_code_line()
     return below is None or indentation(below) <= indentation(ctx.typed)

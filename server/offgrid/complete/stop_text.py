@@ -6,7 +6,7 @@ text to. Each returns its earliest cut, so the same rules can also trim a finish
 
 from collections.abc import Iterator
 
-from offgrid.complete.postprocess.context import CLOSERS, PostContext
+from offgrid.complete.postprocess.context import CLOSERS
 from offgrid.engine.generation import SoftCut, StopRule
 
 _CLOSING_LINE = set(CLOSERS + ";,") | {" "}
@@ -27,10 +27,6 @@ def complete_lines(typed: str, text: str) -> Iterator[tuple[int, str]]:
 def cut_before(offset: int) -> int:
     """Cut the text before a line that starts at `offset` (and the newline that ends the previous line)."""
     return max(0, offset - 1)
-
-
-def next_code_line(ctx: PostContext) -> str | None:
-    return next((ln for ln in ctx.next_lines() if ln.strip()), None)
 
 
 def is_closing_line(line: str) -> bool:

@@ -55,6 +55,14 @@ class PostContext:
         i = self.before.rfind("\n")
         return [] if i < 0 else self.before[:i].split("\n")
 
+    def next_code_line(self) -> str | None:
+        """The first non-blank line after the cursor line."""
+        return next((ln for ln in self.next_lines() if ln.strip()), None)
+
+    def previous_code_line(self) -> str | None:
+        """The nearest non-blank line before the cursor line."""
+        return next((ln for ln in reversed(self.previous_lines()) if ln.strip()), None)
+
 
 def make_context(
     before: str, after: str, language: str = "", mode: Mode | None = None, echoes: frozenset[str] = frozenset()

@@ -1,13 +1,9 @@
 """Drop suggestions with nothing to show."""
 
-from offgrid.complete.postprocess.context import Candidate, PostContext
+from offgrid.complete.postprocess.context import Candidate, PostContext, indentation
 from offgrid.context.languages import INDENTING_OPENERS
 
 _STEPS = {" ": (2, 4), "\t": (1,)}  # one level deeper, by the indentation's character
-
-
-def _indent(line: str) -> str:
-    return line[: len(line) - len(line.lstrip(" \t"))]
 
 
 def _lays_out(text: str, ctx: PostContext) -> bool:
@@ -15,18 +11,19 @@ def _lays_out(text: str, ctx: PostContext) -> bool:
     below it, or one level inside the line above where that opens a block, in the same characters: a level the
     file has. (Any other whitespace is a model that lost its way: invisible ghost text that Tab would accept.)"""
     if "\n" in text:  # a line break: the code after the cursor starts a line of its own below the cursor's
-        above = (ctx.typed + text)[: len(ctx.typed) + text.rindex("\n")]
-        above = above[above.rfind("\n") + 1 :]
-        ws = text[text.rindex("\n") + 1 :]
+        nl = text.rindex("\n")
+        head = ctx.typed + text[:nl]
+        above, ws = head[head.rfind("\n") + 1 :], text[nl + 1 :]
     else:  # indentation: the cursor is in the line's own indentation
-        above = next((ln for ln in reversed(ctx.previous_lines()) if ln.strip()), "")
-        ws = ctx.typed + text
-    ws += _indent(ctx.line_rest)
-    below = next((ln for ln in ctx.next_lines() if ln.strip()), "")
-    levels = {len(_indent(ln)) for ln in (above, below) if ln.strip() and set(_indent(ln)) <= set(ws)}
-    if above.rstrip().endswith(INDENTING_OPENERS) and set(_indent(above)) <= set(ws) and len(set(ws)) == 1:
-        levels |= {len(_indent(above)) + step for step in _STEPS.get(ws[0], ())}
-    return len(set(ws)) == 1 and len(ws) in levels
+        above, ws = ctx.previous_code_line() or "", ctx.typed + text
+    ws += ctx.line_rest[: indentation(ctx.line_rest)]
+    if len(set(ws)) != 1:  # one character throughout, or it is no level of any file
+        return False
+    below = ctx.next_code_line() or ""
+    levels = {indentation(ln) for ln in (above, below) if ln.strip() and set(ln[: indentation(ln)]) <= set(ws)}
+    if above.rstrip().endswith(INDENTING_OPENERS) and set(above[: indentation(above)]) <= set(ws):
+        levels |= {indentation(above) + step for step in _STEPS.get(ws[0], ())}
+    return len(ws) in levels
 
 
 def drop_blank(candidate: Candidate, ctx: PostContext) -> Candidate:

@@ -10,7 +10,7 @@ def trim_dangling_header(candidate: Candidate, ctx: PostContext) -> Candidate:
     lines = candidate.text.split("\n")
     if len(lines) < 2 or not lines[-1].rstrip().endswith(BLOCK_HEADER_ENDS):
         return candidate
-    following = next((ln for ln in ctx.next_lines() if ln.strip()), None)
+    following = ctx.next_code_line()
     if following is not None and indentation(following) > indentation(lines[-1]):
         return candidate
     return candidate.with_text("\n".join(lines[:-1]).rstrip())
