@@ -128,6 +128,10 @@ def _parser() -> argparse.ArgumentParser:
     gates = ContextSettings()
     ctx.add_argument("--recent-min-overlap", type=float, default=gates.recent_min_overlap, help="recent chunks' gate")
     ctx.add_argument("--similar-min-score", type=float, default=gates.similar_min_score, help="similar code's gate")
+    ctx.add_argument("--shard", default="1/1", help="K/N: the K-th of every N lines, to run one seed in N processes")
+    ctx.add_argument(
+        "--no-context-row", action=argparse.BooleanOptionalAction, default=True, help="offgrid without the pack too"
+    )
 
     qual = bench_sub.add_parser("quality", help="HumanEval-infilling pass@1: offgrid's pipeline against the raw model")
     qual.add_argument("--model", default=DEFAULT_PRESET, help=bench_model_help)
@@ -221,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             args.layout,
             args.recent_min_overlap,
             args.similar_min_score,
+            _shard(args.shard),
+            args.no_context_row,
         )
     if args.command == "bench" and args.bench == "quality":
         from offgrid.bench.humaneval import DEFAULT_SUBSETS, default_data_dir
@@ -294,3 +300,11 @@ def _remote_settings(args: argparse.Namespace) -> dict[str, Any]:
     if remote:
         out["remote"] = remote
     return out
+
+
+def _shard(text: str) -> tuple[int, int]:
+    """'K/N' as (K, N), 1 <= K <= N; a clear message for anything else."""
+    k, _, of = text.partition("/")
+    if not (k.isdigit() and of.isdigit() and 1 <= int(k) <= int(of)):
+        raise SystemExit(f"--shard wants K/N with 1 <= K <= N, not {text!r}")
+    return int(k), int(of)

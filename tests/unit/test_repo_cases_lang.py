@@ -195,3 +195,13 @@ def test_collect_cases_routes_other_languages(tmp_path):
     cases, services = collect_cases([f"go:{tmp_path}"], 10, seed=1)
     assert list(services) == [f"go:{tmp_path.name}"]
     assert {(c.row, c.cut, c.language) for c in cases} == {(r, cut, "go") for r in (9, 10) for cut in ("line", "name")}
+
+
+def test_shards_of_one_seed_run_its_lines_once_each(tmp_path):
+    for name, text in {"flag.go": GO_UTIL, "register.go": GO_USER}.items():
+        (tmp_path / name).write_text(text)
+    whole, _ = collect_cases([f"go:{tmp_path}"], 10, seed=1)
+    parts = [collect_cases([f"go:{tmp_path}"], 10, seed=1, shard=(k, 2))[0] for k in (1, 2)]
+    assert all(parts)  # each shard has lines, with both cuts of each line together
+    assert sorted((c.row, c.cut) for p in parts for c in p) == sorted((c.row, c.cut) for c in whole)
+    assert all(p[0].row == p[1].row for p in parts)

@@ -124,9 +124,13 @@ def cases_in_file(package: str, path: Path, index: WorkspaceIndex) -> list[Case]
 
 
 def collect_cases(
-    packages: list[str], n: int, seed: int, cuts: tuple[str, ...] = CUTS
+    packages: list[str], n: int, seed: int, cuts: tuple[str, ...] = CUTS, shard: tuple[int, int] = (1, 1)
 ) -> tuple[list[Case], dict[str, ContextService]]:
-    """About n/len(packages) lines from each package (each in every cut), and a warm context service per package."""
+    """About n/len(packages) lines from each package (each in every cut), and a warm context service per package.
+
+    shard (k, of) keeps the k-th of every `of` lines of the shuffled order: processes that run the shards of one
+    seed side by side together run exactly the lines one process would.
+    """
     from offgrid.bench.repo_cases_lang import cases_under, source_root  # not at the top: it imports Case from here
 
     rng = random.Random(seed)
@@ -151,4 +155,5 @@ def collect_cases(
         by_row = {(c.path, c.row, c.cut): c for c in mine}
         lines.extend([by_row[(path, row, cut)] for cut in cuts] for path, row in chosen)
     rng.shuffle(lines)  # a run stopped early still reports a fair sample of every package
-    return [c for cut_line in lines for c in cut_line], services
+    k, of = shard
+    return [c for cut_line in lines[k - 1 :: of] for c in cut_line], services

@@ -110,11 +110,13 @@ def run_bench_context(
     layout: str = "psm",
     recent_min_overlap: float = 0.0,
     similar_min_score: float = 0.0,
+    shard: tuple[int, int] = (1, 1),
+    no_context_row: bool = True,
 ) -> int:
     quiet_llama(False)
     path = Path(resolve_model(model, TerminalProgress()))
     print(index_figures(files), flush=True)
-    cases, services = collect_cases([p for p in packages.split(",") if p], n, seed, cuts)
+    cases, services = collect_cases([p for p in packages.split(",") if p], n, seed, cuts, shard)
     lines = len({(c.path, c.row) for c in cases})
     print(f"{lines} lines ({len(cases)} cases) from {len(services)} packages: {', '.join(services)}", flush=True)
     settings = CompletionSettings(
@@ -129,7 +131,7 @@ def run_bench_context(
     )
     print(f"layout {layout}; gates: recent chunks {recent_min_overlap}, similar code {similar_min_score}", flush=True)
     variants = {f"{fmt}+{n}": (fmt, n) for fmt in formats for n in (similar or [0])}  # format, similar-code tokens
-    conditions = ["none", *variants]
+    conditions = ["none", *variants] if no_context_row else [*variants]  # without: a third less model time
     model = Model(path, n_ctx=4096, n_threads=threads, n_seq_max=3 + len(conditions))
     engine = LlamaEngine(model, adaptive_pieces=False)  # the same answers whatever the machine's load
     results: dict[str, dict[str, list[Row]]] = {cut: {c: [] for c in [*conditions, "plain"]} for cut in cuts}
@@ -216,7 +218,7 @@ def _print_tables(
 
 
 def _print_table(cut: str, results: dict[str, list[Row]], budget: int) -> None:
-    n = len(results["none"])
+    n = len(results["plain"])
     what = "whole line masked" if cut == "line" else "line typed up to the other file's name"
     print(f"| {what} ({n} cases) | exact match (first line) | vs plain (won/lost) | edit similarity | prompt tokens |")
     print("|---|---|---|---|---|")
