@@ -116,6 +116,11 @@ def in_line_comment(typed: str, language_id: str) -> bool:
     return line_comment(language_id) in typed
 
 
+def is_word_char(ch: str) -> bool:
+    """A character of a name in every language offgrid knows (letters, digits, underscore)."""
+    return ch.isalnum() or ch == "_"
+
+
 def known_extensions() -> frozenset[str]:
     """File extensions some grammar handles (lower case, with the dot)."""
     return frozenset(_BY_EXT)

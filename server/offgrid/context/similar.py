@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import dropwhile
 
-from offgrid.context.languages import language_for
+from offgrid.context.languages import is_word_char, language_for
 from offgrid.context.outline import Row
 from offgrid.context.prose import ProseRows, prose_rows
 
@@ -73,7 +73,7 @@ def occurrences(text: str, names: list[str]) -> list[tuple[int, str]]:
         i = text.find(name)
         while i != -1:
             j = i + len(name)
-            if (i == 0 or not _is_word(text[i - 1])) and (j == len(text) or not _is_word(text[j])):
+            if (i == 0 or not is_word_char(text[i - 1])) and (j == len(text) or not is_word_char(text[j])):
                 found.append((i, name))
             i = text.find(name, j)
     found.sort()
@@ -107,10 +107,6 @@ def whole_blocks(lines: list[str], first: int, prose: frozenset[int] = frozenset
         if k == len(lines) or (_indent(lines[k]) <= base and not _CLOSER.match(lines[k])):
             return rows[:end] if any(code(k) for k in range(first, first + end)) else rows
     return rows
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,9 @@ space before a word that follows the cursor (without it the two run together), a
 before the code of the cursor's line."""
 
 from offgrid.complete.postprocess.context import CLOSERS, Candidate, PostContext
+from offgrid.context.languages import is_word_char
 
 _NO_SPACE_BEFORE = CLOSERS + ",;:."  # a model's space before these is noise, not a separator
-
-
-def _word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
 
 
 def trim_space(candidate: Candidate, ctx: PostContext) -> Candidate:
@@ -30,7 +27,7 @@ def trim_space(candidate: Candidate, ctx: PostContext) -> Candidate:
         # space before a word still does: glued, `subsin x` is never right
         if candidate.ended:
             text += tail
-        elif _word(text[-1]) and _word(rest[0]):
+        elif is_word_char(text[-1]) and is_word_char(rest[0]):
             text += " "
     elif candidate.ended and tail and not text and not ctx.typed.strip() and rest.strip():
         # only indentation, ended, with the cursor in the line's own indentation before its code (HumanEval
