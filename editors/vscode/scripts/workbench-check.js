@@ -13,8 +13,18 @@ const shots = process.env.SHOTS || ".";
 const step = (s) => console.log(new Date().toISOString().slice(11, 19), s);
 
 async function run(page) {
+  // the document's text as rendered, less ghost text (an inline suggestion not yet accepted is drawn inside the
+  // line it extends)
   const text = async () =>
-    (await page.locator(".editor-instance .view-lines .view-line").allInnerTexts())
+    (
+      await page.evaluate(() =>
+        [...document.querySelectorAll(".editor-instance .view-lines .view-line")].map((line) => {
+          const copy = line.cloneNode(true);
+          copy.querySelectorAll('[class*="ghost-text-decoration"]').forEach((g) => g.remove());
+          return copy.textContent;
+        }),
+      )
+    )
       .map((l) => l.replace(/\u00a0/g, " "))
       .join("\n");
   const gotoLine = async (n) => {
@@ -42,11 +52,11 @@ async function run(page) {
   await page.goto(url);
   await page.waitForSelector(".monaco-workbench", { timeout: 120000 });
   await page.waitForTimeout(3000);
-  await page.keyboard.press("Control+P");
-  await page.keyboard.type("calc.py");
-  await page.locator(".quick-input-list .monaco-list-row").first().waitFor({ timeout: 30000 });
-  await page.waitForTimeout(500);
-  await page.keyboard.press("Enter");
+  // opened from the Explorer as a user would (VS Code 1.139 starts with the Chat view focused, and Control+P
+  // then never reached quick open)
+  const entry = page.locator(".explorer-folders-view .monaco-list-row", { hasText: "calc.py" }).first();
+  await entry.waitFor({ timeout: 60000 });
+  await entry.dblclick();
   await page.locator('.tab[aria-label*="calc.py"]').first().waitFor({ timeout: 60000 });
   step("editor open");
 
@@ -61,10 +71,22 @@ async function run(page) {
   await gotoLine(10);
   await page.keyboard.press("End");
   await page.keyboard.type(" a", { delay: 80 });
-  const ghost = page.locator(".editor-instance .ghost-text-decoration");
+  // the selected suggest item's rest and an inline suggestion's text after it are two decorations
+  const ghost = page.locator(".editor-instance .ghost-text-decoration, .editor-instance .ghost-text-decoration-preview");
   await ghost.first().waitFor({ timeout: 120000 });
-  await page.waitForTimeout(300);
-  const shown = (await ghost.allInnerTexts()).join("").replace(/\u00a0/g, " ");
+  // with the suggest widget open, its selected item's preview is ghost text at once: wait for offgrid's answer
+  // (the status bar shows its latency) and for the ghost text to settle
+  const ghostText = async () => (await ghost.allInnerTexts()).join("").replace(/\u00a0/g, " ");
+  for (let i = 0; i < 240 && !/(\d+ ms|from memory|prefetched)$/.test(await bar.innerText()); i++) {
+    await page.waitForTimeout(500);
+  }
+  let shown = await ghostText();
+  for (let still = 0; still < 8; ) {
+    await page.waitForTimeout(250);
+    const now = await ghostText();
+    still = now === shown ? still + 1 : 0;
+    shown = now;
+  }
   step("ghost text: " + JSON.stringify(shown));
   // with the default quickSuggestions the suggest widget can be open too, and then Tab is also its key
   const widget = page.locator(".editor-instance .suggest-widget.visible");
@@ -78,8 +100,17 @@ async function run(page) {
   assert.ok(shown.trim().length > 0, "a suggestion is shown");
   await page.keyboard.press("Tab");
   await page.waitForTimeout(500);
-  const line = (await text()).split("\n")[9];
-  step("line after Tab: " + JSON.stringify(line));
+  let line = (await text()).split("\n")[9];
+  step("line after Tab: " + JSON.stringify(line) + ", still shown: " + JSON.stringify(await ghostText()));
+  await page.screenshot({ path: `${shots}/after-tab.png` });
+  // with the suggest widget open, VS Code's first Tab takes its selected item and leaves the inline suggestion's
+  // rest shown; a second Tab takes that (as with any inline provider)
+  if (line !== "    return a" + shown && (await ghostText()).length > 0) {
+    await page.keyboard.press("Tab");
+    await page.waitForTimeout(500);
+    line = (await text()).split("\n")[9];
+    step("line after a second Tab: " + JSON.stringify(line));
+  }
   assert.equal(line, "    return a" + shown, "Tab inserts what was shown");
   step("status bar: " + (await bar.innerText()));
   assert.match(await bar.innerText(), /(\d+ ms|from memory|prefetched)$/, "the status bar shows the last answer");
