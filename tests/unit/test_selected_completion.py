@@ -84,7 +84,32 @@ def test_suggestions_that_do_not_start_at_the_assumed_cursor_are_dropped():
     picked = Selected(1, 3, 4, "name")
     req = CompletionRequest(text="x\nif name\n", line=1, column=7)
     shown = [Shown(1, 7, 7, " is None"), Shown(1, 5, 7, "xx"), Shown(1, 7, 7, ""), Shown(1, 7, 9, "()")]
-    assert _after_selected(shown, picked, req) == [Shown(1, 3, 4, "name is None"), Shown(1, 3, 6, "name()")]
+    assert _after_selected(shown, picked, req, "x\nif n\n") == [
+        Shown(1, 3, 4, "name is None"),
+        Shown(1, 3, 6, "name()"),
+    ]
+
+
+def test_letters_glued_onto_the_item_make_a_name_the_document_must_have():
+    """Seen in the workbench with the 0.5B: `return a` selected `add`, and the model, asked at `return add`,
+    went on `ie`; VS Code showed `addie`."""
+    text = "def add(a, b):\n    return a + b\n\n\ndef subtract(a, b):\n    return a\n"
+    picked = Selected(5, 11, 12, "add")
+    req = CompletionRequest(text=text.replace("return a\n", "return add\n"), line=5, column=14)
+    assert _after_selected([Shown(5, 14, 14, "ie")], picked, req, text) == []
+    assert _after_selected([Shown(5, 14, 14, "ition(a, b)")], picked, req, text) == []
+    # not glued, or glued into a name the document has: kept
+    assert _after_selected([Shown(5, 14, 14, "(a, -b)")], picked, req, text) == [Shown(5, 11, 12, "add(a, -b)")]
+    with_adds = text + "adds = 0\n"
+    assert _after_selected([Shown(5, 14, 14, "s + 1")], picked, req, with_adds) == [Shown(5, 11, 12, "adds + 1")]
+    # a name only inside a longer one is not the name
+    assert _after_selected([Shown(5, 14, 14, "s")], picked, req, text + "x = paddsy\n") == []
+
+
+async def test_an_answer_that_glues_onto_the_item_is_not_shown():
+    host = LoadingHost("ie")
+    result = await ask("def add(a, b):\n    return a\n", request(1, 12, (11, 12, "add")), host)
+    assert host.asked and items(result) == []
 
 
 async def test_a_remembered_suggestion_for_the_assumed_text_is_used():

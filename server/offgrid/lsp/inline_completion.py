@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from lsprotocol import types
 
 from offgrid.complete.request import CompletionRequest, Suggestion
+from offgrid.context.languages import is_word_char
 from offgrid.errors import Cancelled, OffgridError, RemoteError
 from offgrid.log_privacy import source_text_allowed
 from offgrid.lsp.documents import Document
@@ -68,7 +69,7 @@ async def inline_completion(ls: OffgridServer, params: types.InlineCompletionPar
     if doc.version != version or ls.documents.get(doc.uri) is not doc:
         return EMPTY  # the document changed meanwhile: this answer is stale
     if picked is not None:
-        shown = _after_selected(shown, picked, req)
+        shown = _after_selected(shown, picked, req, doc.text)
     return types.InlineCompletionList(items=[_item(doc, s) for s in shown])
 
 
@@ -91,17 +92,42 @@ def _selected(doc: Document, line: int, cursor: int, info: types.SelectedComplet
     return Selected(line, start, end, info.text) if start <= cursor <= end else None
 
 
-def _after_selected(shown: list[Shown], picked: Selected, req: CompletionRequest) -> list[Shown]:
+def _after_selected(shown: list[Shown], picked: Selected, req: CompletionRequest, text: str) -> list[Shown]:
     """The suggestions made after the selected item, as items over its range that begin with its text (what
     VS Code asks of an inline suggestion while its suggest widget is open); one that does not begin at the
-    cursor cannot be said so and is dropped."""
+    cursor cannot be said so and is dropped, and so is one that glues letters onto the item's name to make a name
+    the document (`text`) does not have."""
     out = []
     for s in shown:
-        if s.line == req.line and s.column == req.column and s.text:
+        if s.line == req.line and s.column == req.column and s.text and not _new_name(picked.text, s.text, text):
             # the line after the cursor in the assumed text is the real line after the item's range
             end = picked.end_column + s.end_column - s.column
             out.append(Shown(picked.line, picked.column, end, picked.text + s.text))
     return out
+
+
+def _new_name(item: str, answer: str, text: str) -> bool:
+    """True when `answer` goes on with the name the item ends with and the joined name is nowhere in `text`.
+    The model was asked as if the item were typed, and a small model reads `add` as the start of a longer name
+    (`addie`): it meant another word than the item, and VS Code would show the two as one. A longer name the
+    document has (`results` after the item `result`) is one the widget ranked lower and stays."""
+    if not item or not answer or not is_word_char(item[-1]) or not is_word_char(answer[0]):
+        return False
+    head = len(item)
+    while head > 0 and is_word_char(item[head - 1]):
+        head -= 1
+    tail = 0
+    while tail < len(answer) and is_word_char(answer[tail]):
+        tail += 1
+    name = item[head:] + answer[:tail]
+    at = text.find(name)
+    while at >= 0:
+        before = text[at - 1] if at > 0 else ""
+        after = text[at + len(name)] if at + len(name) < len(text) else ""
+        if not (before and is_word_char(before)) and not (after and is_word_char(after)):
+            return False
+        at = text.find(name, at + 1)
+    return True
 
 
 async def _answer(ls: OffgridServer, doc: Document, req: CompletionRequest, offset: int, t0: float) -> list[Shown]:
